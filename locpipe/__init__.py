@@ -1,0 +1,3 @@
+"""locpipe: translate and localise Markdown articles end to end through gettext catalogues."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,257 @@
+"""The command line: parse options, call the pipeline, format its reports. Nothing else.
+
+Exit codes: 0 success; 1 a check failed (coverage below the threshold, an error-level
+quality problem, or ``--check`` found files that would change); 2 locpipe could not run
+(usage, configuration or input error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__, pipeline
+from .config import Config, load_config, validate_locale
+from .errors import LocpipeError
+from .model import Coverage, FileStatus, Severity
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _config(ctx: click.Context) -> Config:
+    root: Path = ctx.obj["root"]
+    return load_config(root)
+
+
+def _error(error: LocpipeError) -> None:
+    click.echo(f"{error}", err=True)
+
+
+def _files(report: pipeline.Report, *, verbose: bool = False, dry_run: bool = False) -> None:
+    for row in report.files:
+        if row.status is FileStatus.UNCHANGED and not verbose:
+            continue
+        if row.status is FileStatus.FAILED:
+            continue
+        verb = row.status.value
+        if dry_run:
+            verb = {"created": "would create", "updated": "would update"}.get(verb, verb)
+        details = ", ".join(f"{k} {v}" for k, v in row.details.items() if v)
+        click.echo(f"{verb} {row.path}" + (f" ({details})" if details else ""))
+
+
+def _finish(report: pipeline.Report, *, check: bool = False) -> int:
+    for error in report.errors:
+        _error(error)
+    if report.errors:
+        return EXIT_ERROR
+    if check and report.changed:
+        click.echo(f"{len(report.changed)} file(s) are out of date; run the command without "
+                   "--check to update them", err=True)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+class _Group(click.Group):
+    """Render every locpipe error once, as ``path:line: message``, and exit 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except LocpipeError as e:
+            _error(e)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="locpipe")
+@click.option(
+    "-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path),
+    default=".", show_default=True, envvar="LOCPIPE_PROJECT",
+    help="Project folder (with locpipe.toml or pyproject.toml).",
+)
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Translate and localise Markdown articles through gettext catalogues.
+
+    \b
+    Typical cycle:
+      locpipe extract   articles -> templates (locales/templates/*.pot)
+      locpipe update    templates -> catalogues (locales/<locale>/LC_MESSAGES/*.po)
+      (translators edit the .po files)
+      locpipe check     coverage and quality gate for CI
+      locpipe render    localised Markdown and HTML in the output folder
+      locpipe build     all of the above in one go
+
+    Exit codes: 0 success, 1 a check failed, 2 locpipe could not run.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+def _run(ctx: click.Context, action: str, **kwargs: object) -> pipeline.Report:
+    config = _config(ctx)
+    function = getattr(pipeline, action)
+    result: pipeline.Report = function(config, **kwargs)
+    return result
+
+
+def _check_option() -> click.Option:
+    return click.option("--check", is_flag=True,
+                        help="Write nothing; exit 1 if any file would change (for CI).")
+
+
+@main.command()
+@_check_option()
+@click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
+@click.pass_context
+def extract(ctx: click.Context, check: bool, verbose: bool) -> None:
+    """Cut the articles into translation units and write the templates."""
+    report = _run(ctx, "extract", dry_run=check)
+    _files(report, verbose=verbose, dry_run=check)
+    ctx.exit(_finish(report, check=check))
+
+
+@main.command()
+@_check_option()
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
+@click.pass_context
+def update(ctx: click.Context, check: bool, dry_run: bool, verbose: bool) -> None:
+    """Merge the templates into the catalogues, keeping every translation."""
+    report = _run(ctx, "update", dry_run=check or dry_run)
+    _files(report, verbose=verbose, dry_run=check or dry_run)
+    ctx.exit(_finish(report, check=check))
+
+
+@main.command(name="compile")
+@click.pass_context
+def compile_(ctx: click.Context) -> None:
+    """Write a binary .mo file beside each catalogue."""
+    report = _run(ctx, "compile_catalogs")
+    _files(report)
+    ctx.exit(_finish(report))
+
+
+@main.command()
+@click.pass_context
+def render(ctx: click.Context) -> None:
+    """Write every article in every locale as Markdown and HTML."""
+    report = _run(ctx, "render_all")
+    _files(report)
+    ctx.exit(_finish(report))
+
+
+def _percent(part: int, whole: int) -> str:
+    """A percentage that never rounds up to 100 or down to 0."""
+    if whole == 0 or part == whole:
+        return "100%"
+    if part == 0:
+        return "0%"
+    tenths = part * 1000 // whole
+    return f"{max(tenths, 1) / 10:.1f}%"
+
+
+def _table(rows: Sequence[Coverage]) -> None:
+    header = ("catalogue", "translated", "fuzzy", "untransl.", "obsolete", "words")
+    body = [
+        (
+            f"{c.article} [{c.locale}]" if c.locale else c.path,
+            f"{c.entries.translated}/{c.entries.total}",
+            str(c.entries.fuzzy),
+            str(c.entries.untranslated),
+            str(c.entries.obsolete),
+            _percent(c.words.translated, c.words.total),
+        )
+        for c in rows
+    ]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    for row in [header, *body]:
+        click.echo("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                             for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+
+
+@main.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Show how much of every catalogue is translated."""
+    result = pipeline.check(_config(ctx), run_checks=False)
+    for error in result.errors:
+        _error(error)
+    if result.coverage:
+        _table(result.coverage)
+    else:
+        click.echo("no catalogues yet: run 'locpipe extract' and 'locpipe update'")
+    ctx.exit(EXIT_ERROR if result.errors else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
+              help="Fail when a catalogue has fewer translated entries than this percentage.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[Path, ...], min_coverage: float | None,
+          strict: bool) -> None:
+    """Check coverage and quality of the catalogues (or of the given .po files)."""
+    result = pipeline.check(_config(ctx), min_coverage=min_coverage, paths=paths)
+    if result.coverage:
+        _table(result.coverage)
+    for issue in result.issues:
+        click.echo(f"{issue.path}:{issue.line}: {issue.severity.value} {issue.check}: "
+                   f"{issue.message}")
+    for cov in result.below:
+        click.echo(f"{cov.path}: coverage {_percent(cov.entries.translated, cov.entries.total)}"
+                   " of entries is below the threshold", err=True)
+    for error in result.errors:
+        _error(error)
+    if result.errors:
+        ctx.exit(EXIT_ERROR)
+    warned = strict and any(i.severity is Severity.WARNING for i in result.issues)
+    ctx.exit(EXIT_FAILED if result.failed or warned else EXIT_OK)
+
+
+@main.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Extract, update, compile and render, then show the coverage."""
+    config = _config(ctx)
+    report = pipeline.Report()
+    for step in (pipeline.extract, pipeline.update, pipeline.compile_catalogs,
+                 pipeline.render_all):
+        report.extend(step(config))
+    _files(report)
+    coverage = pipeline.check(config, run_checks=False)
+    if coverage.coverage:
+        _table(coverage.coverage)
+    ctx.exit(_finish(report))
+
+
+@main.command()
+@click.option("--source-locale", default="pl", show_default=True, callback=lambda c, p, v:
+              _locale(v))
+@click.option("--locale", "locales", multiple=True, default=("pl", "en"), show_default=True,
+              help="A locale of the project (repeat the option).")
+@click.pass_context
+def init(ctx: click.Context, source_locale: str, locales: tuple[str, ...]) -> None:
+    """Create locpipe.toml and the content and locales folders."""
+    for code in locales:
+        _locale(code)
+    all_locales = list(dict.fromkeys([source_locale, *locales]))
+    report = pipeline.init(ctx.obj["root"], source_locale=source_locale, locales=all_locales)
+    _files(report, verbose=True)
+    ctx.exit(_finish(report))
+
+
+def _locale(code: str) -> str:
+    try:
+        return validate_locale(code)
+    except LocpipeError as e:
+        raise click.BadParameter(e.message) from e
+
+
+def entry_point() -> None:
+    """Console-script entry: usage errors exit 2, as documented."""
+    main(prog_name="locpipe")

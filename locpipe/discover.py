@@ -1,0 +1,34 @@
+"""Which files are articles: every ``*.md`` below the content folder, in a stable order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An article file on disk and the name its templates and catalogues are filed under."""
+
+    name: str
+    path: Path
+    display: str
+    """The path as shown to users and written into references (relative, ``/``-separated)."""
+
+
+def find_articles(config: Config) -> list[SourceFile]:
+    """List the articles sorted by name, so every command walks them in the same order."""
+    base = config.content_path
+    if not base.is_dir():
+        return []
+    found = []
+    for path in base.rglob("*.md"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(base)
+        name = rel.with_suffix("").as_posix()
+        display = path.relative_to(config.root).as_posix()
+        found.append(SourceFile(name=name, path=path, display=display))
+    return sorted(found, key=lambda f: f.name)

@@ -1,0 +1,175 @@
+"""Plain data shared by the stages: articles, units, coverage and results."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+Key = tuple[str | None, str]
+"""An entry's identity in a catalogue: ``(msgctxt, msgid)``."""
+
+
+class UnitKind(enum.Enum):
+    """What a translation unit is in its article; told to translators as an extracted comment."""
+
+    FRONT_MATTER = "front matter"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list item"
+    BLOCKQUOTE = "blockquote"
+    TABLE_HEADER = "table header cell"
+    TABLE_CELL = "table cell"
+    IMAGE_ALT = "image alt text"
+    FOOTNOTE = "footnote"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable piece of an article and where its text sits in the source."""
+
+    kind: UnitKind
+    msgid: str
+    """The text a translator sees: inline Markdown kept, soft line breaks joined."""
+    line: int
+    """1-based line of the file where the text starts."""
+    start: int
+    """Byte offset (in the article's text, without BOM) where the replaceable text starts."""
+    end: int
+    """Byte offset just past the replaceable text."""
+    msgctxt: str | None = None
+    detail: str = ""
+    """A little more for the translator, such as ``h2`` or the front-matter key."""
+    prefix: str = ""
+    """What starts a continuation line inside this block (``"> "``, list indentation)."""
+    hard_break: str = "\\"
+    """How the source writes a hard line break (``"\\"`` or two spaces) before the newline."""
+    note: str | None = None
+    """A note for translators written by the author next to the text."""
+
+    @property
+    def key(self) -> Key:
+        return (self.msgctxt, self.msgid)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The article's front matter: where it sits and what it says."""
+
+    start: int
+    end: int
+    """Byte offsets of the whole block, delimiters included."""
+    body_start: int
+    body_end: int
+    """Byte offsets of the text between the delimiters."""
+    data: Mapping[str, object]
+    lang_span: tuple[int, int] | None = None
+    """Byte offsets of the value of a top-level ``lang`` key, if there is one."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source article cut into units; the text is kept so rendering can splice it."""
+
+    name: str
+    """Path below ``content_dir`` without ``.md``, with ``/`` separators."""
+    path: str
+    """Path of the file as shown to users, relative to the project root."""
+    lang: str
+    text: str
+    """The file's text without a BOM, line endings as they were."""
+    units: tuple[Unit, ...]
+    front_matter: FrontMatter | None = None
+    bom: bool = False
+    newline: str = "\n"
+
+    @property
+    def title(self) -> str:
+        if self.front_matter is not None:
+            title = self.front_matter.data.get("title")
+            if isinstance(title, str):
+                return title
+        return self.name
+
+
+class EntryState(enum.Enum):
+    """Where a catalogue entry stands for readers and for coverage."""
+
+    TRANSLATED = "translated"
+    FUZZY = "fuzzy"
+    UNTRANSLATED = "untranslated"
+    OBSOLETE = "obsolete"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many entries, or source words, are in each state."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    obsolete: int = 0
+
+    @property
+    def total(self) -> int:
+        """Active entries (obsolete ones are not part of the article any more)."""
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def ratio(self) -> Fraction:
+        """Exact share translated; an empty catalogue counts as complete."""
+        return Fraction(self.translated, self.total) if self.total else Fraction(1)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.translated + other.translated,
+            self.fuzzy + other.fuzzy,
+            self.untranslated + other.untranslated,
+            self.obsolete + other.obsolete,
+        )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Coverage of one catalogue, in entries and in source words."""
+
+    path: str
+    article: str
+    locale: str
+    entries: Counts
+    words: Counts
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem found by a check in one catalogue entry."""
+
+    check: str
+    severity: Severity
+    path: str
+    line: int
+    message: str
+
+
+class FileStatus(enum.Enum):
+    """What a command did, or would do, to one file."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file a command wrote or considered, and what happened to it."""
+
+    path: str
+    status: FileStatus
+    details: Mapping[str, int] = field(default_factory=dict)

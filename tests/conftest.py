@@ -1,0 +1,53 @@
+"""Shared fixtures: template projects copied into a temp dir and the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from locpipe.cli import main
+from support import Cli
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+EPOCH = "1767225600"  # 2026-01-01 00:00 UTC: header dates in golden files
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A small project with one Polish article that uses every kind of unit."""
+    root = tmp_path / "project"
+    shutil.copytree(DATA / "project", root)
+    return root
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A copy of this repository's own articles, catalogues and configuration."""
+    root = tmp_path / "shipped"
+    root.mkdir()
+    for folder in ("content", "locales"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    for mo in root.rglob("*.mo"):
+        mo.unlink()
+    return root
+
+
+@pytest.fixture
+def cli() -> Cli:
+    """Run the real ``locpipe`` command line in a project folder."""
+
+    def invoke(root: Path, *args: str) -> Result:
+        return CliRunner().invoke(main, ["-C", str(root), *args], catch_exceptions=False)
+
+    return invoke
