@@ -37,6 +37,7 @@ _BLOCK_TAGS = frozenset(
 )
 _VERBATIM_TAGS = frozenset({"CodeBlock", "HtmlBlock", "MetadataBlock"})
 _FM_OPEN = re.compile(r"---[ \t]*\r?\n")
+_YAML_KEY = re.compile(r"[\w-]+:(?:[ \t]|\r?\n)")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
@@ -107,6 +108,8 @@ def _front_matter(text: str, data: bytes, path: str) -> FrontMatter | None:
         return None
     closing = _FM_CLOSE.search(text, opening.end())
     if closing is None:
+        if not _YAML_KEY.match(text, opening.end()):
+            return None  # a thematic break, not front matter
         raise ContentError(
             "front matter opened with '---' is never closed; add a line '---' after it", path, 1
         )

@@ -12,9 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import GOLDEN
 from support import Cli, msgfmt_check
-
-from conftest import GOLDEN  # noqa: I001
 
 
 def _compare(actual: Path, expected_name: str) -> None:

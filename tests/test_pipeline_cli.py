@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import polib
-
 from support import Cli, msgfmt_check, snapshot
 
 
