@@ -358,7 +358,7 @@ def init(root: Path, *, source_locale: str, locales: Sequence[str]) -> Report:
     """Create ``locpipe.toml`` and the content and locales folders of a new project."""
     report = Report()
     config_path = root / "locpipe.toml"
-    if config_path.exists() or (root / "pyproject.toml").exists() and _has_tool_table(root):
+    if config_path.exists() or ((root / "pyproject.toml").exists() and _has_tool_table(root)):
         report.errors.append(LocpipeError(
             "a locpipe configuration exists already; edit it instead", config_path.name))
         return report
