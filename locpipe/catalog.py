@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import os
 import re
 from collections.abc import Iterable
@@ -34,6 +35,11 @@ def now() -> str:
         else dt.datetime.now(dt.UTC).replace(microsecond=0)
     )
     return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def today() -> dt.date:
+    """Today's date (UTC) for dating obsolete entries; ``SOURCE_DATE_EPOCH`` fixes it."""
+    return dt.date.fromisoformat(now()[:10])
 
 
 def entry_key(entry: polib.POEntry) -> Key:
@@ -131,17 +137,81 @@ def plural_forms(locale: str) -> str:
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
-def refresh_header(po: polib.POFile, template: polib.POFile, locale: str) -> None:
-    """Bring the machine-owned header fields up to date; keep what translators set."""
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*")
+PLURAL_CHECK_RANGE = range(1001)
+"""The integers on which an existing Plural-Forms must agree with CLDR to be kept."""
+
+
+def plural_disagreement(value: str, locale: str) -> str | None:
+    """Why a Plural-Forms header is wrong for ``locale``, or ``None`` if it is right.
+
+    Right means: it parses, and on every integer of :data:`PLURAL_CHECK_RANGE` it picks the
+    same form as the CLDR rule (Babel's ``get_plural``), so its msgstr[i] mean what
+    Babel's would. A 4-form Polish expression, whose fourth form is for fractions only,
+    agrees:
+
+    >>> plural_disagreement("nplurals=4; plural=(n==1 ? 0 : (n%10>=2 && n%10<=4) && "
+    ...     "(n%100<12 || n%100>14) ? 1 : n!=1 && (n%10>=0 && n%10<=1) || (n%10>=5 && "
+    ...     "n%10<=9) || (n%100>=12 && n%100<=14) ? 2 : 3);", "pl")
+    >>> plural_disagreement("nplurals=2; plural=(n != 1);", "pl")
+    'it picks form 1 for n=0 where CLDR picks form 2'
+    """
+    match = _PLURAL_FORMS.fullmatch(value)
+    if match is None:
+        return "it is not of the form 'nplurals=N; plural=EXPRESSION;'"
+    count = int(match.group(1))
+    try:
+        theirs = gettext.c2py(match.group(2))
+    except (ValueError, RecursionError) as e:
+        return f"its expression does not parse ({e})"
+    ours = gettext.c2py(get_plural(locale).plural_expr)
+    for n in PLURAL_CHECK_RANGE:
+        got, want = theirs(n), ours(n)
+        if got != want or got >= count:
+            return f"it picks form {got} for n={n} where CLDR picks form {want}"
+    return None
+
+
+def refresh_header(po: polib.POFile, template: polib.POFile, locale: str) -> str | None:
+    """Bring the machine-owned header fields up to date; keep what translators set.
+
+    Return a message when a wrong Plural-Forms was replaced (its plural entries are then
+    marked fuzzy, their forms need a look). ``POT-Creation-Date`` and ``X-Generator`` are
+    left alone here: see :func:`stamp_header`.
+    """
     meta = po.metadata
     meta["Project-Id-Version"] = template.metadata.get("Project-Id-Version", "")
-    meta["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
     meta["Language"] = locale
     meta["MIME-Version"] = "1.0"
     meta["Content-Type"] = "text/plain; charset=UTF-8"
     meta["Content-Transfer-Encoding"] = "8bit"
-    meta.setdefault("Plural-Forms", plural_forms(locale))
-    meta["X-Generator"] = GENERATOR
+    existing = meta.get("Plural-Forms")
+    if existing is None:
+        meta["Plural-Forms"] = plural_forms(locale)
+        return None
+    problem = plural_disagreement(existing, locale)
+    if problem is None:
+        return None
+    meta["Plural-Forms"] = plural_forms(locale)
+    count = get_plural(locale).num_plurals
+    for entry in po:
+        if entry.msgid_plural and not entry.obsolete:
+            for index in range(count):
+                entry.msgstr_plural.setdefault(index, "")
+            if any(entry.msgstr_plural.values()) and not entry.fuzzy:
+                entry.flags.insert(0, "fuzzy")
+    return (f"Plural-Forms {existing!r} is wrong for {locale}: {problem}; replaced with "
+            f"{meta['Plural-Forms']!r} (plural entries marked fuzzy)")
+
+
+def stamp_header(po: polib.POFile, template: polib.POFile) -> None:
+    """Set the fields that say when and by what a catalogue was last merged.
+
+    Called only when an entry really changed, so a run that changes nothing else does not
+    churn these dates.
+    """
+    po.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
+    po.metadata["X-Generator"] = GENERATOR
 
 
 def parse_catalog(text: str, path: str) -> polib.POFile:

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__, pipeline
-from .config import Config, load_config, validate_locale
+from .config import Config, PruneKind, PrunePolicy, load_config, validate_locale
 from .errors import LocpipeError
 from .model import Coverage, FileStatus, Severity
 
@@ -43,6 +43,8 @@ def _files(report: pipeline.Report, *, verbose: bool = False, dry_run: bool = Fa
 
 
 def _finish(report: pipeline.Report, *, check: bool = False) -> int:
+    for notice in report.notices:
+        click.echo(f"{notice}", err=True)
     for error in report.errors:
         _error(error)
     if report.errors:
@@ -117,11 +119,56 @@ def extract(ctx: click.Context, check: bool, verbose: bool) -> None:
 @main.command()
 @_check_option()
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--no-memory", "memory", flag_value=False, default=True,
+              help="Do not reuse translations from the locale's other catalogues.")
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
 @click.pass_context
-def update(ctx: click.Context, check: bool, dry_run: bool, verbose: bool) -> None:
+def update(ctx: click.Context, check: bool, dry_run: bool, memory: bool,
+           verbose: bool) -> None:
     """Merge the templates into the catalogues, keeping every translation."""
-    report = _run(ctx, "update", dry_run=check or dry_run)
+    report = _run(ctx, "update", dry_run=check or dry_run, memory=memory)
+    _files(report, verbose=verbose, dry_run=check or dry_run)
+    _update_summary(report, dry_run=check or dry_run)
+    ctx.exit(_finish(report, check=check))
+
+
+def _update_summary(report: pipeline.Report, *, dry_run: bool) -> None:
+    rows = [r for r in report.files if r.status is not FileStatus.FAILED]
+    if not rows:
+        return
+    changed = len([r for r in rows if r.status is not FileStatus.UNCHANGED])
+    totals: dict[str, int] = {}
+    for row in rows:
+        for key, value in row.details.items():
+            totals[key] = totals.get(key, 0) + value
+    entries = ", ".join(f"{k} {v}" for k, v in totals.items() if v)
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(rows)} catalogue(s), {changed} {verb}" + (f": {entries}" if entries
+                                                              else ""))
+
+
+@main.command()
+@_check_option()
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Drop entries obsolete for more than DAYS days (instead of the configured "
+                   "policy).")
+@click.option("--all", "drop_all", is_flag=True, help="Drop every obsolete entry.")
+@click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
+@click.pass_context
+def prune(ctx: click.Context, check: bool, dry_run: bool, days: int | None, drop_all: bool,
+          verbose: bool) -> None:
+    """Drop obsolete entries as the 'prune' setting (or --days, --all) says."""
+    if days is not None and drop_all:
+        raise click.UsageError("use --days or --all, not both")
+    config = _config(ctx)
+    policy = (PrunePolicy(PruneKind.DROP) if drop_all
+              else PrunePolicy(PruneKind.AGE, days) if days is not None else config.prune)
+    if policy.kind is PruneKind.KEEP:
+        click.echo("the prune policy is 'keep': nothing to drop (set 'prune' in the "
+                   "configuration, or use --days or --all)")
+        ctx.exit(EXIT_OK)
+    report = pipeline.prune(config, dry_run=check or dry_run, policy=policy)
     _files(report, verbose=verbose, dry_run=check or dry_run)
     ctx.exit(_finish(report, check=check))
 

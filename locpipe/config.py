@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import re
 import tomllib
 from collections.abc import Mapping
@@ -14,6 +15,30 @@ from .errors import ConfigError
 
 CONFIG_FILE = "locpipe.toml"
 PYPROJECT = "pyproject.toml"
+
+
+class PruneKind(enum.Enum):
+    """What ``locpipe prune`` does with obsolete entries."""
+
+    KEEP = "keep"
+    DROP = "drop"
+    AGE = "days"
+
+
+@dataclass(frozen=True)
+class PrunePolicy:
+    """How long obsolete entries stay in catalogues: ``prune`` in the configuration.
+
+    ``"keep"`` (the default) keeps them all, ``"drop"`` drops them all, and ``{ days = N }``
+    drops those obsolete for more than N days.
+    """
+
+    kind: PruneKind = PruneKind.KEEP
+    days: int = 0
+
+    def __str__(self) -> str:
+        return f"obsolete for more than {self.days} days" if self.kind is PruneKind.AGE \
+            else self.kind.value
 
 
 @dataclass(frozen=True)
@@ -29,6 +54,7 @@ class Config:
     front_matter_keys: tuple[str, ...] = ("title", "description", "summary")
     min_coverage: float = 0.0
     wrap: bool = True
+    prune: PrunePolicy = field(default_factory=PrunePolicy)
     source: str | None = None
     """The file the configuration came from, for messages."""
 
@@ -107,7 +133,11 @@ def _from_table(
             raise ConfigError(
                 f"unknown key '{prefix}{key}'; known keys: {known}", path, _key_line(path, key)
             )
-        values[key] = _checked(key, value, path)
+        values[key] = (
+            parse_prune(value, path=path, line=_key_line(path, key))
+            if key == "prune"
+            else _checked(key, value, path)
+        )
     config = Config(root=root, source=str(path.relative_to(root)), **values)  # type: ignore[arg-type]
     if config.source_locale not in config.locales:
         raise ConfigError(
@@ -142,6 +172,24 @@ def _checked(key: str, value: object, path: Path) -> object:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"'{key}' must be a non-empty string", path, line)
     return value
+
+
+def parse_prune(
+    value: object, *, path: Path | str | None = None, line: int | None = None
+) -> PrunePolicy:
+    """Read ``prune = "keep"``, ``prune = "drop"`` or ``prune = { days = N }``."""
+    if value in ("keep", "drop"):
+        return PrunePolicy(PruneKind(value))
+    if isinstance(value, dict) and set(value) == {"days"}:
+        days = value["days"]
+        if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
+            return PrunePolicy(PruneKind.AGE, days)
+    raise ConfigError(
+        f"'prune' must be \"keep\", \"drop\" or {{ days = N }} with N a whole number of "
+        f"days (0 or more), not {value!r}",
+        path,
+        line,
+    )
 
 
 def validate_locale(code: str, *, path: Path | str | None = None, line: int | None = None) -> str:

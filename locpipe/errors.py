@@ -42,3 +42,7 @@ class EngineError(LocpipeError):
 
 class QuotaError(EngineError):
     """The engine's quota is used up: the run must stop."""
+
+
+class LockError(LocpipeError):
+    """Another locpipe run holds the project lock."""

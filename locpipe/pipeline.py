@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -17,10 +18,12 @@ from pathlib import Path
 import polib
 
 from . import catalog, checks, render, segment
-from .config import Config
+from . import merge as merging
+from .config import Config, PruneKind, PrunePolicy
 from .discover import SourceFile, find_articles
 from .errors import CatalogError, ContentError, LocpipeError
-from .merge import merge
+from .lock import LOCK_NAME, project_lock
+from .memory import Memory
 from .model import Article, Coverage, FileResult, FileStatus, Issue, Severity
 
 
@@ -30,6 +33,8 @@ class Report:
 
     files: list[FileResult] = field(default_factory=list)
     errors: list[LocpipeError] = field(default_factory=list)
+    notices: list[LocpipeError] = field(default_factory=list)
+    """Things the command fixed by itself that a person should know about."""
 
     @property
     def changed(self) -> list[FileResult]:
@@ -38,6 +43,7 @@ class Report:
     def extend(self, other: Report) -> None:
         self.files.extend(other.files)
         self.errors.extend(other.errors)
+        self.notices.extend(other.notices)
 
 
 # -- files --------------------------------------------------------------------------------
@@ -94,6 +100,17 @@ def _guarded_write(
     report.files.append(FileResult(display, status, details))
 
 
+@contextmanager
+def _writing(config: Config, *, dry_run: bool = False) -> Iterator[None]:
+    """Hold the project lock while a command writes under the locales folder."""
+    if dry_run:
+        yield
+        return
+    lock = config.locales_path / LOCK_NAME
+    with project_lock(config.locales_path, display=_display(config, lock)):
+        yield
+
+
 # -- articles -----------------------------------------------------------------------------
 
 
@@ -138,6 +155,11 @@ def _existing_date(path: Path, key: str) -> str | None:
 
 def extract(config: Config, *, dry_run: bool = False) -> Report:
     """Write a template for every article; keep its date unless its entries changed."""
+    with _writing(config, dry_run=dry_run):
+        return _extract(config, dry_run=dry_run)
+
+
+def _extract(config: Config, *, dry_run: bool) -> Report:
     report = Report()
     for article in load_articles(config, report):
         path = config.template_path(article.name)
@@ -169,46 +191,116 @@ def _templates(config: Config) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def update(config: Config, *, dry_run: bool = False) -> Report:
-    """Merge every template into its catalogues, creating the missing ones."""
+def update(config: Config, *, dry_run: bool = False, memory: bool = True) -> Report:
+    """Merge every template into its catalogues, creating the missing ones.
+
+    Locale by locale: every catalogue of the locale is read once, and serves both as the
+    old catalogue of its merge and, with ``memory``, as translation memory for the others.
+    """
     report = Report()
+    with _writing(config, dry_run=dry_run):
+        templates = _read_templates(config, report)
+        for locale in config.locales:
+            jobs = [(name, t) for name, t in templates
+                    if locale in config.targets(_source_lang(config, t))]
+            if not jobs:
+                continue
+            existing = _read_locale(config, locale)
+            tm = Memory((n, po) for n, po in existing.items()
+                        if isinstance(po, polib.POFile)) if memory else None
+            for name, template in jobs:
+                _update_one(config, report, name, template, locale,
+                            old=existing.get(name), memory=tm, dry_run=dry_run)
+    return report
+
+
+def _read_templates(config: Config, report: Report) -> list[tuple[str, polib.POFile]]:
+    found = []
     for name, pot_path in _templates(config):
-        display = _display(config, pot_path)
         try:
-            template = catalog.read_catalog(pot_path, display)
+            found.append((name, catalog.read_catalog(pot_path, _display(config, pot_path))))
         except LocpipeError as e:
             report.errors.append(e)
-            continue
-        lang = template.metadata.get("X-Source-Language") or config.source_locale
-        for locale in config.targets(lang):
-            _update_one(config, report, name, template, locale, dry_run=dry_run)
-    return report
+    return found
+
+
+def _source_lang(config: Config, template: polib.POFile) -> str:
+    return str(template.metadata.get("X-Source-Language") or config.source_locale)
+
+
+def _read_locale(config: Config, locale: str) -> dict[str, polib.POFile | LocpipeError]:
+    """Every catalogue of a locale by article name, or the error that stopped reading it."""
+    folder = config.locales_path / locale / "LC_MESSAGES"
+    found: dict[str, polib.POFile | LocpipeError] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*.po")):
+        name = path.relative_to(folder).with_suffix("").as_posix()
+        try:
+            found[name] = catalog.read_catalog(path, _display(config, path))
+        except LocpipeError as e:
+            found[name] = e
+    return found
 
 
 def _update_one(
     config: Config, report: Report, name: str, template: polib.POFile, locale: str,
-    *, dry_run: bool,
+    *, old: polib.POFile | LocpipeError | None, memory: Memory | None, dry_run: bool,
 ) -> None:
     path = config.catalog_path(name, locale)
     display = _display(config, path)
-    try:
-        old = catalog.read_catalog(path, display) if path.exists() else None
-    except LocpipeError as e:
-        report.errors.append(e)
+    if isinstance(old, LocpipeError):
+        report.errors.append(old)
         report.files.append(FileResult(display, FileStatus.FAILED))
         return
     if old is None:
         new = catalog.new_catalog(template, locale, revision_date=catalog.now())
-        old = polib.POFile()
     else:
         new = polib.POFile(wrapwidth=79)
         new.header = old.header
         new.metadata = dict(old.metadata)
         new.metadata_is_fuzzy = old.metadata_is_fuzzy
-        catalog.refresh_header(new, template, locale)
-    stats = merge(template, old, new)
+    stats = merging.merge(template, old if old is not None else polib.POFile(), new,
+                          today=catalog.today(), memory=memory, origin=name)
+    notice = catalog.refresh_header(new, template, locale)
+    if notice is not None:
+        report.notices.append(LocpipeError(notice, display, 1))
     text = catalog.dumps(new, wrap=config.wrap)
+    if old is not None and text != _read_text(path):
+        if text == catalog.dumps(old, wrap=config.wrap):
+            # Only the layout differs (an editor wrapped lines its own way): leave the file.
+            report.files.append(FileResult(display, FileStatus.UNCHANGED, stats.as_dict()))
+            return
+        catalog.stamp_header(new, template)
+        text = catalog.dumps(new, wrap=config.wrap)
     _guarded_write(config, report, path, text, dry_run=int(dry_run), **stats.as_dict())
+
+
+# -- prune --------------------------------------------------------------------------------
+
+
+def prune(config: Config, *, dry_run: bool = False, policy: PrunePolicy | None = None) -> Report:
+    """Drop obsolete entries from every catalogue as the prune policy says."""
+    policy = config.prune if policy is None else policy
+    report = Report()
+    if policy.kind is PruneKind.KEEP:
+        return report
+    with _writing(config, dry_run=dry_run):
+        for _name, _locale, path in _catalogs(config):
+            display = _display(config, path)
+            try:
+                po = catalog.read_catalog(path, display)
+            except LocpipeError as e:
+                report.errors.append(e)
+                report.files.append(FileResult(display, FileStatus.FAILED))
+                continue
+            dropped, dated = merging.prune(po, policy, today=catalog.today())
+            if not (dropped or dated):
+                report.files.append(FileResult(display, FileStatus.UNCHANGED))
+                continue
+            _guarded_write(config, report, path, catalog.dumps(po, wrap=config.wrap),
+                           dry_run=int(dry_run), dropped=dropped, dated=dated)
+    return report
 
 
 # -- compile ------------------------------------------------------------------------------
@@ -228,6 +320,11 @@ def _catalogs(config: Config) -> list[tuple[str, str, Path]]:
 
 def compile_catalogs(config: Config) -> Report:
     """Write a ``.mo`` beside each catalogue (fuzzy entries left out, as msgfmt does)."""
+    with _writing(config):
+        return _compile_catalogs(config)
+
+
+def _compile_catalogs(config: Config) -> Report:
     report = Report()
     for _name, _locale, path in _catalogs(config):
         display = _display(config, path)
