@@ -21,6 +21,7 @@ entries of a similar length only.
 from __future__ import annotations
 
 import bisect
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from functools import cached_property
 
 import polib
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 from .similarity import CHAR_CUTOFF, WORD_CUTOFF, Text, Vocabulary, prepare
 
@@ -173,17 +175,18 @@ class _NearIndex:
         return choices
 
     def _by_words(self, query: Text, exclude: str) -> tuple[float, int] | None:
-        # ratio >= 50 needs a common subsequence of a third of the query's words, so a
-        # match shares one of the query's rarest len - len//3 + 1 elements at least.
+        # A match has, in order, at least WORD_CUTOFF percent of the longer text's words,
+        # so at least `need` of the query's: it holds one of any len - need + 1 of them,
+        # and the rarest ones have the shortest postings.
         elements = sorted(_elements(query.words),
                           key=lambda e: (len(self.postings.get(e, ())), e))
-        need = max(1, len(elements) // 3)
+        need = max(1, math.ceil(len(elements) * WORD_CUTOFF / 100))
         numbers = [n for e in elements[: len(elements) - need + 1]
                    for n in self.postings.get(e, ())]
         choices = self._choices(numbers, exclude, "words")
-        found = process.extractOne(query.words, choices, scorer=fuzz.ratio,
-                                   score_cutoff=WORD_CUTOFF)
-        return None if found is None else (float(found[1]), int(found[2]))
+        found = process.extractOne(query.words, choices, scorer=LCSseq.normalized_similarity,
+                                   score_cutoff=WORD_CUTOFF / 100)
+        return None if found is None else (100 * float(found[1]), int(found[2]))
 
     def _by_chars(self, query: Text, exclude: str, table: list[tuple[int, int]]
                   ) -> tuple[float, int] | None:

@@ -2,9 +2,13 @@
 
 Paragraphs are compared word by word: every word and punctuation mark is one symbol, so a
 typo or a moved comma costs one symbol, not a share of the characters, and two different
-paragraphs that happen to share many letters do not look alike. Texts of fewer than
-:data:`MIN_WORDS` words are compared character by character, where one changed word would
-otherwise weigh a third or a half of the text.
+paragraphs that happen to share many letters do not look alike. The score is the share of
+the longer text's words that the other one has, in the same order (the longest common
+subsequence over the longer length): a suggestion is only worth a translator's time when
+the old translation covers at least half of the new text, and a short title does not match
+a long sentence that happens to contain its four words. Texts of fewer than
+:data:`MIN_WORDS` words are compared character by character (RapidFuzz's ``ratio``), where
+one changed word would otherwise weigh a third or a half of the text.
 
 Words are encoded as single characters of a private alphabet (:class:`Vocabulary`), so
 RapidFuzz's fast string scorers compare word sequences as they would compare strings.
@@ -16,9 +20,10 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 WORD_CUTOFF = 50.0
-"""Least word-level similarity (0-100) for a changed paragraph to find its old entry."""
+"""Least share (percent) of the longer text's words, in order, that the other one has."""
 CHAR_CUTOFF = 75.0
 """Least character-level similarity for short texts, where one word weighs too much."""
 PART_CUTOFF = 90.0
@@ -82,10 +87,19 @@ def prepare(text: str, vocabulary: Vocabulary) -> Text:
 def similarity(a: Text, b: Text) -> float:
     """Score 0-100; 0 when below the cutoff, so any positive score is a usable match."""
     if a.long and b.long:
-        score = fuzz.ratio(a.words, b.words, score_cutoff=WORD_CUTOFF)
-    else:
-        score = fuzz.ratio(a.lower, b.lower, score_cutoff=CHAR_CUTOFF)
-    return float(score)
+        return word_score(a.words, b.words)
+    return float(fuzz.ratio(a.lower, b.lower, score_cutoff=CHAR_CUTOFF))
+
+
+def word_score(a: str, b: str, *, score_cutoff: float | None = WORD_CUTOFF) -> float:
+    """Percent of the longer word sequence found, in order, in the other; 0 below the cutoff.
+
+    >>> v = Vocabulary()
+    >>> word_score(v.encode(tokens("Ala ma kota.")), v.encode(tokens("Ala ma psa.")))
+    75.0
+    """
+    cutoff = None if score_cutoff is None else score_cutoff / 100
+    return 100 * float(LCSseq.normalized_similarity(a, b, score_cutoff=cutoff))
 
 
 def part_of(part: Text, whole: Text) -> tuple[float, int]:
