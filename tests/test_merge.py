@@ -134,7 +134,7 @@ def test_no_two_texts_of_the_shipped_articles_are_taken_for_one_another() -> Non
 
 def test_a_short_title_does_not_match_a_longer_sentence_with_its_words() -> None:
     old = catalogue(E("Cztery korzyści z mentoringu", "Four benefits of mentoring"))
-    new, stats = run(catalogue(E("Oto cztery z wielu korzyści płynących z mentoringu:")), old)
+    _, stats = run(catalogue(E("Oto cztery z wielu korzyści płynących z mentoringu:")), old)
     assert (stats.new, stats.fuzzy, stats.obsolete) == (1, 0, 1)
 
 
