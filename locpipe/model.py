@@ -47,6 +47,8 @@ class Unit:
     """How the source writes a hard line break (``"\\"`` or two spaces) before the newline."""
     note: str | None = None
     """A note for translators written by the author next to the text."""
+    label: str | None = None
+    """For image alt text that doubles as a reference label: the label to keep."""
 
     @property
     def key(self) -> Key:
@@ -83,6 +85,8 @@ class Article:
     front_matter: FrontMatter | None = None
     bom: bool = False
     newline: str = "\n"
+    references: frozenset[str] = frozenset()
+    """Normalised labels of the link reference definitions, which units may use."""
 
     @property
     def title(self) -> str:

@@ -23,7 +23,7 @@ _NO_LINE_BREAKS = frozenset(
 # Text at the start of a line that would turn a paragraph line into another block.
 _BLOCK_START = re.compile(
     r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t]|$)|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
-    r"|(?P<fence>```|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
+    r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
 )
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
@@ -76,7 +76,10 @@ def _format(unit: Unit, text: str, newline: str) -> str:
     lines = [escape_line_start(line) for line in lines]
     if unit.kind in (UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL):
         lines = [_UNESCAPED_PIPE.sub(r"\\|", line) for line in lines]
-    return (unit.hard_break + newline + unit.prefix).join(lines)
+    text = (unit.hard_break + newline + unit.prefix).join(lines)
+    if unit.label is not None:
+        return f"{text}][{unit.label}]"
+    return text
 
 
 def escape_line_start(line: str) -> str:

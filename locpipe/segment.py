@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyromark
@@ -79,11 +79,12 @@ def parse_article(
     default_lang: str,
     front_matter_keys: Sequence[str] = ("title", "description", "summary"),
     bom: bool = False,
+    front_matter: bool = True,
 ) -> Article:
     """Cut an article's text into units; raise ContentError that names the line on bad input."""
     data = text.encode("utf-8")
     lines = _Lines(data)
-    front = _front_matter(text, data, path)
+    front = _front_matter(text, data, path) if front_matter else None
     units: list[Unit] = []
     lang = default_lang
     body_start = 0
@@ -96,6 +97,7 @@ def parse_article(
     return Article(
         name=name, path=path, lang=lang, text=text, units=tuple(units),
         front_matter=front, bom=bom, newline=newline,
+        references=reference_labels(data[body_start:].decode()),
     )
 
 
@@ -196,6 +198,9 @@ class _Element:
     tag: str
     inner_start: int | None = None
     inner_end: int | None = None
+    end: int = 0
+    label: str | None = None
+    """For an image whose alt text is also its reference label: the label."""
 
 
 @dataclass
@@ -251,6 +256,10 @@ class _Walker:
         run = self._touch(start)
         if opening:
             self._place(run, tag, start, end)
+            if tag == "Image" and run.depth == 0:
+                run.elements[-1].end = end
+                if value["Image"]["link_type"].startswith(("Shortcut", "Collapsed")):
+                    run.elements[-1].label = value["Image"]["id"]
             run.depth += 1
             if tag == "Link" and value["Link"]["link_type"] in ("Autolink", "Email"):
                 run.autolink_depth += 1
@@ -288,12 +297,16 @@ class _Walker:
     def _touch(self, start: int) -> _Run:
         """Return the open run, opening one at ``start`` or closing a pending line break."""
         if self.run is None:
-            self.run = _Run(start=start, end=start)
+            self.run = _Run(start=self._escape_start(start), end=start)
         elif self.run.pending is not None:
             kind, b_start, b_end = self.run.pending
-            self.run.breaks.append((kind, b_start, b_end, start))
+            self.run.breaks.append((kind, b_start, b_end, self._escape_start(start)))
             self.run.pending = None
         return self.run
+
+    def _escape_start(self, start: int) -> int:
+        """Include a backslash escape that the parser left out of the first text event."""
+        return start - 1 if start and self.data[start - 1] == 0x5C else start
 
     def flush(self) -> None:
         run, self.run = self.run, None
@@ -304,9 +317,14 @@ class _Walker:
         only = run.elements[0] if len(run.elements) == 1 else None
         if only is not None and only.tag == "Image" and only.inner_start is not None:
             start, end = only.inner_start, only.inner_end or only.inner_start
+            start = self._escape_start(start)
             kind = UnitKind.IMAGE_ALT
         breaks = [b for b in run.breaks if start <= b[1] and b[3] <= end]
-        self.units.append(self._unit(kind, start, end, breaks))
+        unit = self._unit(kind, start, end, breaks)
+        if kind is UnitKind.IMAGE_ALT and only is not None and only.label is not None:
+            # The alt text is the reference label too: a translation must keep the label.
+            unit = replace(unit, end=only.end, label=only.label)
+        self.units.append(unit)
 
     def _kind(self) -> UnitKind:
         tags = [tag for tag, _ in self.stack]
@@ -338,20 +356,31 @@ class _Walker:
         cursor = start
         hard_style = "\\"
         for brk, b_start, b_end, nxt in breaks:
-            piece = data[cursor:b_start].decode()
+            piece = _join_lines(data[cursor:b_start].decode())
             if brk == "SoftBreak":
                 pieces.append(piece.rstrip(" \t") + " ")
             else:
                 hard_style = data[b_start:b_end].decode().rstrip("\r\n") or "\\"
                 pieces.append(piece + "\n")
             cursor = nxt
-        pieces.append(data[cursor:end].decode())
+        pieces.append(_join_lines(data[cursor:end].decode()))
         line_start = self.lines.start_of(start)
         prefix = re.sub(r"[^\s>]", " ", data[line_start:start].decode())
         return Unit(
             kind=kind, msgid="".join(pieces), line=self.lines.line(start), start=start, end=end,
             detail=self._detail(kind), prefix=prefix, hard_break=hard_style,
         )
+
+
+_LINE_JOIN = re.compile(r"\r?\n[ \t]*(?:>[ \t]?)*[ \t]*")
+
+
+def _join_lines(piece: str) -> str:
+    """Join lines that an inline element spans (a code span, a tag) as HTML would: a space.
+
+    The continuation line's container prefix (indentation, ``>``) goes with the newline.
+    """
+    return _LINE_JOIN.sub(" ", piece) if "\n" in piece else piece
 
 
 def _body_units(data: bytes, base: int, lines: _Lines) -> list[Unit]:
@@ -409,3 +438,57 @@ def inline_markup(text: str) -> InlineMarkup:
     return InlineMarkup(
         tuple(links), tuple(images), tuple(code), tuple(html), tuple(notes), emphasis
     )
+
+
+def normalize_label(label: str) -> str:
+    """Match reference labels as CommonMark does: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def reference_labels(text: str) -> frozenset[str]:
+    """The normalised labels of the link reference definitions in a Markdown text."""
+    return frozenset(normalize_label(k) for k in pyromark.reference_definitions(text))
+
+
+def _resolver(labels: Collection[str]) -> Any:
+    """Resolve references to the article's definitions when a unit is parsed on its own."""
+
+    def resolve(link: Any) -> tuple[str, str] | None:
+        return ("", "") if normalize_label(link["reference"]) in labels else None
+
+    return resolve
+
+
+_LABEL_LINKS = frozenset(
+    {"Autolink", "Email", "Shortcut", "Collapsed", "ShortcutUnknown", "CollapsedUnknown"}
+)
+
+
+def literal_text_spans(text: str, labels: Collection[str] = ()) -> list[tuple[int, int]]:
+    """Character spans of plain prose in inline Markdown: what a translator's words replace.
+
+    Code, URLs, HTML, escapes, entities and the labels of shortcut references (which must
+    match their definitions) are left out.
+    """
+    data = text.encode()
+    spans: list[tuple[int, int]] = []
+    stack: list[bool] = []
+    events = pyromark.events_with_range(
+        text, options=OPTIONS, broken_link_callback=_resolver(labels)
+    )
+    for event, span in events:
+        if isinstance(event, dict) and ("Start" in event or "End" in event):
+            value = event.get("Start", event.get("End"))
+            tag = _tag(value)
+            if tag in ("Link", "Image") and "Start" in event:
+                stack.append(value[tag]["link_type"] in _LABEL_LINKS)
+            elif tag in ("Link", "Image") and stack:
+                stack.pop()
+            continue
+        protect = any(stack)
+        if protect or not (isinstance(event, dict) and "Text" in event):
+            continue
+        start, end = span["start"], span["end"]
+        if data[start:end].decode() == event["Text"]:
+            spans.append((len(data[:start].decode()), len(data[:end].decode())))
+    return spans
