@@ -92,7 +92,8 @@ def load_config(root: Path | None = None) -> Config:
         return _from_table(root, own, _read_toml(own))
     pyproject = root / PYPROJECT
     if pyproject.is_file():
-        table = _read_toml(pyproject).get("tool", {}).get("locpipe")
+        tool = _read_toml(pyproject).get("tool")
+        table = tool.get("locpipe") if isinstance(tool, dict) else None
         if isinstance(table, dict):
             return _from_table(root, pyproject, table, prefix="tool.locpipe.")
     return Config(root=root)

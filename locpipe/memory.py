@@ -23,15 +23,18 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 import polib
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from .similarity import CHAR_CUTOFF, WORD_CUTOFF, Text, Vocabulary, prepare
+
+Scorer = Callable[..., float]
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,16 @@ class Memory:
     def __len__(self) -> int:
         return len(self._items)
 
-    def suggest(self, msgid: str, msgctxt: str | None, *, exclude: str = "") -> Suggestion | None:
-        """The best translation for a text, leaving out the catalogue ``exclude``."""
-        return self._exact(msgid, msgctxt, exclude) or self._near(msgid, exclude)
+    def suggest(self, msgid: str, msgctxt: str | None, *, exclude: str = "",
+                near: bool = True) -> Suggestion | None:
+        """The best translation for a text, leaving out the catalogue ``exclude``.
+
+        ``near=False`` looks for the same text only, which costs a dictionary lookup.
+        """
+        found = self._exact(msgid, msgctxt, exclude)
+        if found is None and near:
+            found = self._near(msgid, exclude)
+        return found
 
     # -- exact ----------------------------------------------------------------------------
 
@@ -118,96 +128,112 @@ class Memory:
         return Suggestion(item.msgstr, item.msgid, item.msgctxt, item.origin, exact=False)
 
 
-def _elements(words: str) -> Iterator[str]:
-    """A word sequence as a set: the k-th occurrence of a word is its own element."""
-    seen: Counter[str] = Counter()
-    for code in words:
-        seen[code] += 1
-        yield code * seen[code]
+def _elements(words: str) -> list[str]:
+    """A word sequence as a set: the k-th occurrence of a word is its own element.
+
+    >>> _elements("abca")
+    ['a', 'aa', 'b', 'c']
+    """
+    return [code * k for code, count in Counter(words).items() for k in range(1, count + 1)]
 
 
 class _NearIndex:
-    """Find the most similar source text among many, fast."""
+    """Find the most similar source text among many, fast.
+
+    Identical texts are indexed once (as their first, active-first item); per-candidate work
+    stays in RapidFuzz and in C-level set and slice operations.
+    """
 
     def __init__(self, items: list[_Item]) -> None:
         self.vocabulary = Vocabulary()
         self.items = items
-        self.texts: list[Text] = []
+        first: dict[str, int] = {}
+        self.owners: dict[int, list[int]] = defaultdict(list)
+        """Every item of a distinct text, by the number of its first item."""
+        for number, item in enumerate(items):
+            self.owners[first.setdefault(item.msgid, number)].append(number)
+        self.words: list[str] = [""] * len(items)
+        self.lower: list[str] = [""] * len(items)
+        self.sizes: list[int] = [0] * len(items)
         self.postings: dict[str, list[int]] = defaultdict(list)
+        self.only_from: dict[str, set[int]] = defaultdict(set)
+        """Texts that only one catalogue has, by that catalogue."""
         by_length: list[tuple[int, int]] = []
-        short_by_length: list[tuple[int, int]] = []
-        distinct: dict[str, int] = {}
-        self.duplicates: dict[int, list[int]] = defaultdict(list)
-        for item in items:
-            # Identical texts are searched once: the first (active) one stands for all.
-            if item.msgid in distinct:
-                first = distinct[item.msgid]
-                self.texts.append(self.texts[first])
-                self.duplicates[first].append(len(self.texts) - 1)
-                continue
-            number = distinct[item.msgid] = len(self.texts)
-            text = prepare(item.msgid, self.vocabulary)
-            self.texts.append(text)
+        short: list[tuple[int, int]] = []
+        for number, numbers in self.owners.items():
+            text = prepare(items[number].msgid, self.vocabulary)
+            self.words[number], self.lower[number] = text.words, text.lower
+            self.sizes[number] = len(text.words)
+            origins = {items[n].origin for n in numbers}
+            if len(origins) == 1:
+                self.only_from[origins.pop()].add(number)
             by_length.append((len(text.lower), number))
             if text.long:
                 for element in _elements(text.words):
                     self.postings[element].append(number)
             else:
-                short_by_length.append((len(text.lower), number))
-        self.by_length = sorted(by_length)
-        self.short_by_length = sorted(short_by_length)
+                short.append((len(text.lower), number))
+        self.all_lengths, self.all_numbers = _columns(sorted(by_length))
+        self.short_lengths, self.short_numbers = _columns(sorted(short))
 
-    def _owners(self, number: int, exclude: str) -> int | None:
-        """The first item with this text that is not from ``exclude``."""
-        if self.items[number].origin != exclude:
-            return number
-        for other in self.duplicates.get(number, ()):
-            if self.items[other].origin != exclude:
-                return other
+    def _best(self, query: str, numbers: list[int], texts: list[str], exclude: str,
+              scorer: Scorer, cutoff: float) -> tuple[float, int] | None:
+        """The best-scoring text among ``numbers`` that is not only ``exclude``'s."""
+        if not numbers:
+            return None
+        excluded = self.only_from.get(exclude, set())
+        choices = [texts[numbers[0]]] if len(numbers) == 1 else itemgetter(*numbers)(texts)
+        for _, score, index in process.extract(query, choices, scorer=scorer,
+                                               score_cutoff=cutoff,
+                                               limit=len(excluded) + 1):
+            number = numbers[index]
+            if number not in excluded:
+                return float(score), self._owner(number, exclude)
         return None
 
-    def _choices(self, numbers: Iterable[int], exclude: str, attribute: str) -> dict[int, str]:
-        choices = {}
-        for number in sorted(set(numbers)):
-            owner = self._owners(number, exclude)
-            if owner is not None:
-                choices[owner] = getattr(self.texts[number], attribute)
-        return choices
+    def _owner(self, number: int, exclude: str) -> int:
+        return next(n for n in self.owners[number] if self.items[n].origin != exclude)
 
     def _by_words(self, query: Text, exclude: str) -> tuple[float, int] | None:
         # A match has, in order, at least WORD_CUTOFF percent of the longer text's words,
         # so at least `need` of the query's: it holds one of any len - need + 1 of them,
-        # and the rarest ones have the shortest postings.
+        # and the rarest ones have the shortest postings. It is also at most 100/cutoff
+        # times as long or as short as the query.
         elements = sorted(_elements(query.words),
                           key=lambda e: (len(self.postings.get(e, ())), e))
         need = max(1, math.ceil(len(elements) * WORD_CUTOFF / 100))
-        numbers = [n for e in elements[: len(elements) - need + 1]
-                   for n in self.postings.get(e, ())]
-        choices = self._choices(numbers, exclude, "words")
-        found = process.extractOne(query.words, choices, scorer=LCSseq.normalized_similarity,
-                                   score_cutoff=WORD_CUTOFF / 100)
-        return None if found is None else (100 * float(found[1]), int(found[2]))
+        found: set[int] = set()
+        for element in elements[: len(elements) - need + 1]:
+            found.update(self.postings.get(element, ()))
+        size, sizes, factor = len(query.words), self.sizes, 100 / WORD_CUTOFF
+        numbers = sorted(n for n in found if size <= sizes[n] * factor and
+                         sizes[n] <= size * factor)
+        result = self._best(query.words, numbers, self.words, exclude,
+                            LCSseq.normalized_similarity, WORD_CUTOFF / 100)
+        return None if result is None else (100 * result[0], result[1])
 
-    def _by_chars(self, query: Text, exclude: str, table: list[tuple[int, int]]
+    def _by_chars(self, query: Text, exclude: str, lengths: list[int], numbers: list[int]
                   ) -> tuple[float, int] | None:
         # ratio >= 75 needs lengths within a factor of 5/3 of each other.
         size = len(query.lower)
-        low = bisect.bisect_left(table, (size * 3 // 5, -1))
-        high = bisect.bisect_right(table, (size * 5 // 3 + 1, len(self.texts)))
-        choices = self._choices((n for _, n in table[low:high]), exclude, "lower")
-        found = process.extractOne(query.lower, choices, scorer=fuzz.ratio,
-                                   score_cutoff=CHAR_CUTOFF)
-        return None if found is None else (float(found[1]), int(found[2]))
+        low = bisect.bisect_left(lengths, size * 3 // 5)
+        high = bisect.bisect_right(lengths, size * 5 // 3 + 1)
+        return self._best(query.lower, numbers[low:high], self.lower, exclude, fuzz.ratio,
+                          CHAR_CUTOFF)
 
     def best(self, msgid: str, exclude: str) -> int | None:
         """The item most similar to ``msgid`` above the cutoff, if any."""
         query = prepare(msgid, self.vocabulary)
         if query.long:
             found = [self._by_words(query, exclude),
-                     self._by_chars(query, exclude, self.short_by_length)]
+                     self._by_chars(query, exclude, self.short_lengths, self.short_numbers)]
         else:
-            found = [self._by_chars(query, exclude, self.by_length)]
+            found = [self._by_chars(query, exclude, self.all_lengths, self.all_numbers)]
         scored = [f for f in found if f is not None]
         if not scored:
             return None
         return max(scored, key=lambda f: f[0])[1]
+
+
+def _columns(pairs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    return [a for a, _ in pairs], [b for _, b in pairs]

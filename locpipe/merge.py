@@ -11,8 +11,10 @@ Every entry of the template finds, in this order:
    pairs first. A paragraph made of two or more old ones (merged paragraphs) gets their
    translations joined; a paragraph cut out of an old one (a split) gets the translation of
    the whole;
-4. the translation memory (:mod:`locpipe.memory`): the same text translated in another
-   catalogue of the locale, or a similar one, for entries still untranslated.
+4. the translation memory (:mod:`locpipe.memory`): for entries still untranslated, the
+   same text translated in another catalogue of the locale; for new texts, also a similar
+   one (looking for similar texts on every run would make each update of a large,
+   half-translated project slow, and a new text is when a suggestion helps most).
 
 Old entries whose text left the article become obsolete (``#~``) with their translation, and
 a line ``# obsolete since YYYY-MM-DD`` among their translator comments: the date survives
@@ -317,7 +319,10 @@ def merge(
     for entry, outcome in outcomes:
         result = Outcome.FUZZY if outcome is Outcome.NEW and entry.fuzzy else outcome
         if memory is not None and not translated(entry) and not entry.msgid_plural:
-            found = memory.suggest(entry.msgid, entry.msgctxt, exclude=origin)
+            # Similar texts are looked for once, when the text is new; the same text on
+            # every run, as someone may have translated it elsewhere meanwhile.
+            found = memory.suggest(entry.msgid, entry.msgctxt, exclude=origin,
+                                   near=outcome is Outcome.NEW)
             if found is not None:
                 _from_memory(entry, found)
                 result = Outcome.REUSED

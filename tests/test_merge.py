@@ -11,7 +11,7 @@ import polib
 import pytest
 from conftest import REPO
 
-from locpipe import catalog, segment, similarity
+from locpipe import catalog, memory, segment, similarity
 from locpipe.config import PruneKind, PrunePolicy
 from locpipe.merge import MergeStats, merge, obsolete_since, prune
 
@@ -50,7 +50,7 @@ SECOND = "Na przykład jeden z moich mentorów jest dyrektorem operacyjnym w du�
 
 
 def test_module_examples() -> None:
-    for module in (catalog, similarity):
+    for module in (catalog, memory, similarity):
         assert doctest.testmod(module).failed == 0
 
 
