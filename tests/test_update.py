@@ -9,6 +9,8 @@ from pathlib import Path
 import polib
 from support import Cli, msgfmt_check, snapshot
 
+from locpipe import catalog
+
 MENTORING_EN = "locales/en/LC_MESSAGES/mentoring.po"
 PROGRAMME_PL = "locales/pl/LC_MESSAGES/building-a-mentoring-programme.po"
 KEPT = ("Nie mógłbym bardziej zgodzić się z autorem Simonem Sinkiem, że „wielcy przywódcy to "
@@ -223,3 +225,31 @@ def test_prune_setting_is_validated(shipped: Path, cli: Cli) -> None:
         result = cli(shipped, "update")
         assert result.exit_code == 2
         assert "locpipe.toml:3: 'prune' must be \"keep\", \"drop\" or { days = N }" in result.output
+
+
+def test_update_of_a_thousand_unchanged_catalogues_writes_no_file(tmp_path: Path,
+                                                                  cli: Cli) -> None:
+    root = tmp_path / "big"
+    (root / "content").mkdir(parents=True)
+    (root / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en"]\n')
+    (root / "content" / "a0000.md").write_text(
+        "---\ntitle: Artykuł 0000\n---\n\n# Nagłówek 0000\n\nAkapit artykułu 0000, zwyczajny."
+        "\n\n- punkt 0000\n- drugi punkt\n", encoding="utf-8")
+    assert cli(root, "extract").exit_code == 0
+    assert cli(root, "update").exit_code == 0
+    pot = root / "locales/templates/a0000.pot"
+    po = root / "locales/en/LC_MESSAGES/a0000.po"
+    translated = catalog.read_catalog(po, "a0000.po")
+    for entry in translated:
+        entry.msgstr = f"Done: {entry.msgid}"
+    po.write_text(catalog.dumps(translated), encoding="utf-8")
+    texts = {path: path.read_text(encoding="utf-8") for path in (pot, po)}
+    for n in range(1, 1000):
+        for path, text in texts.items():
+            path.with_name(f"a{n:04}{path.suffix}").write_text(text.replace("0000", f"{n:04}"),
+                                                                encoding="utf-8")
+    files = _inodes(root / "locales")
+    result = cli(root, "update")
+    assert result.exit_code == 0, result.output
+    assert result.output == "1000 catalogue(s), 0 changed: kept 5000\n"
+    assert _inodes(root / "locales") == files
