@@ -299,6 +299,7 @@ class _Walker:
         self.verbatim = 0
         self.run: _Run | None = None
         self.units: list[Unit] = []
+        self.setext = False
         self.enabled = True
         self.off_since: int | None = None
         self.off_regions: list[tuple[int, int]] = []
@@ -342,6 +343,8 @@ class _Walker:
             self.flush()
             if opening:
                 self.stack.append((tag, value))
+                if tag == "Heading":
+                    self.setext = not _ATX.match(self.data, start)
                 self.verbatim += tag in _VERBATIM_TAGS
             else:
                 self.stack.pop()
@@ -465,12 +468,16 @@ class _Walker:
         pieces.append(_join_lines(data[cursor:end].decode()))
         line_start = self.lines.start_of(start)
         prefix = re.sub(r"[^\s>]", " ", data[line_start:start].decode())
+        one_line = kind in _ONE_LINE or (kind is UnitKind.HEADING and not self.setext)
         return Unit(
             kind=kind, msgid="".join(pieces), line=self.lines.line(start), start=start, end=end,
             detail=self._detail(kind), prefix=prefix, hard_break=hard_style,
+            multiline=not one_line,
         )
 
 
+_ATX = re.compile(rb" {0,3}#{1,6}(?:[ \t]|\r?\n|$)")
+_ONE_LINE = frozenset({UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT})
 _LINE_JOIN = re.compile(r"\r?\n[ \t]*(?:>[ \t]?)*[ \t]*")
 
 
@@ -520,7 +527,7 @@ def _link_titles(body: str, data: bytes, base: int, lines: _Lines) -> Iterator[U
         line_start = lines.start_of(t_start)
         yield Unit(
             kind=UnitKind.LINK_TITLE, msgid=_join_lines(data[t_start:t_end].decode()),
-            line=lines.line(t_start), start=t_start, end=t_end,
+            line=lines.line(t_start), start=t_start, end=t_end, multiline=False,
             prefix=re.sub(r"[^\s>]", " ", data[line_start:t_start].decode()),
         )
 
