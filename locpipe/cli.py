@@ -218,6 +218,21 @@ def check(ctx: click.Context, paths: tuple[Path, ...], min_coverage: float | Non
 
 
 @main.command()
+@click.option("--locale", default="en_XA", show_default=True,
+              help="Code of the pseudo-locale to write.")
+@click.pass_context
+def pseudo(ctx: click.Context, locale: str) -> None:
+    """Write pseudo-translated catalogues and Markdown to test layout without translators.
+
+    Prose is accented and lengthened (about a third longer), markup is kept, and the result
+    goes to <output_dir>/<locale>/<name>.po and .md; locales/ is not touched.
+    """
+    report = _run(ctx, "pseudo", locale=locale)
+    _files(report)
+    ctx.exit(_finish(report))
+
+
+@main.command()
 @click.pass_context
 def build(ctx: click.Context) -> None:
     """Extract, update, compile and render, then show the coverage."""

@@ -23,6 +23,7 @@ class UnitKind(enum.Enum):
     TABLE_CELL = "table cell"
     IMAGE_ALT = "image alt text"
     FOOTNOTE = "footnote"
+    LINK_TITLE = "link title"
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,9 @@ class FrontMatter:
     """Byte offsets of the text between the delimiters."""
     data: Mapping[str, object]
     lang_span: tuple[int, int] | None = None
-    """Byte offsets of the value of a top-level ``lang`` key, if there is one."""
+    """Byte offsets of the value of a top-level ``lang`` key, if there is one (YAML)."""
+    format: str = "yaml"
+    """``yaml`` (between ``---`` lines) or ``toml`` (between ``+++`` lines, as Hugo writes)."""
 
 
 @dataclass(frozen=True)

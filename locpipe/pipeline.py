@@ -24,6 +24,7 @@ from .discover import SourceFile, find_articles
 from .errors import CatalogError, ConfigError, ContentError, EngineError, LocpipeError
 from .merge import merge
 from .model import Article, Coverage, EntryState, FileResult, FileStatus, Issue, Key, Severity
+from .pseudo import PSEUDO_LOCALE, pseudo_text
 
 if TYPE_CHECKING:
     from .mt import EngineConfig, Result
@@ -382,6 +383,35 @@ def init(root: Path, *, source_locale: str, locales: Sequence[str]) -> Report:
 def _has_tool_table(root: Path) -> bool:
     text = _read_text(root / "pyproject.toml") or ""
     return "[tool.locpipe]" in text
+
+
+# -- pseudo-locale ------------------------------------------------------------------------
+
+
+def pseudo(config: Config, *, locale: str = PSEUDO_LOCALE) -> Report:
+    """Write a pseudo-translated catalogue and Markdown of every article into the output.
+
+    Every unit is accented and lengthened with its markup kept, so layout and structure
+    can be tested without a translator; nothing under ``locales/`` is touched.
+    """
+    report = Report()
+    for article in load_articles(config, report):
+        template = catalog.build_template(article, creation_date=catalog.now())
+        po = catalog.new_catalog(template, "en", revision_date=catalog.now())
+        po.metadata["Language"] = locale
+        po.metadata["Language-Team"] = "pseudo-locale"
+        translations = {}
+        for source in template:
+            text = pseudo_text(source.msgid, article.references)
+            po.append(polib.POEntry(msgid=source.msgid, msgctxt=source.msgctxt, msgstr=text,
+                                    comment=source.comment, occurrences=source.occurrences))
+            translations[(source.msgctxt, source.msgid)] = text
+        base = config.output_path / locale / article.name
+        _guarded_write(config, report, base.with_suffix(".po"),
+                       catalog.dumps(po, wrap=config.wrap))
+        _guarded_write(config, report, base.with_suffix(".md"),
+                       render.render_markdown(article, translations, locale=locale))
+    return report
 
 
 # -- translate ----------------------------------------------------------------------------

@@ -9,16 +9,19 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import babel.dates
 import jinja2
+import tomlkit
 import yaml
 
 from .model import Article, Key, Unit, UnitKind
 from .segment import markdown_to_html
 
 _NO_LINE_BREAKS = frozenset(
-    {UnitKind.HEADING, UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT}
+    {UnitKind.HEADING, UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT,
+     UnitKind.LINK_TITLE}
 )
 # Text at the start of a line that would turn a paragraph line into another block.
 _BLOCK_START = re.compile(
@@ -26,6 +29,7 @@ _BLOCK_START = re.compile(
     r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
 )
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_UNESCAPED_QUOTE = re.compile(r"(?<!\\)([\"'()])")
 
 
 def render_markdown(
@@ -43,15 +47,21 @@ def render_markdown(
     """
     data = article.text.encode()
     edits: list[tuple[int, int, str]] = []
+    toml = article.front_matter is not None and article.front_matter.format == "toml"
     for unit in article.units:
         translated = translations.get(unit.key)
+        if toml and unit.kind is UnitKind.FRONT_MATTER:
+            continue  # rewritten as a whole below, with tomlkit
         if translated is not None and translated != unit.msgid:
             edits.append((unit.start, unit.end, _format(unit, translated, article.newline)))
         elif mark_fallback and locale != article.lang and unit.kind is not UnitKind.IMAGE_ALT:
             if unit.kind is not UnitKind.FRONT_MATTER:
                 source = data[unit.start : unit.end].decode()
                 edits.append((unit.start, unit.end, _lang_span(source, article.lang)))
-    edits.extend(_lang_edit(article, locale))
+    if toml:
+        edits.append(_toml_edit(article, translations, locale))
+    else:
+        edits.extend(_lang_edit(article, locale))
     out = []
     cursor = 0
     for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
@@ -74,6 +84,8 @@ def _format(unit: Unit, text: str, newline: str) -> str:
     if unit.kind in _NO_LINE_BREAKS:
         lines = [" ".join(line.strip() for line in lines)]
     lines = [escape_line_start(line) for line in lines]
+    if unit.kind is UnitKind.LINK_TITLE:
+        lines = [_UNESCAPED_QUOTE.sub(r"\\\1", line) for line in lines]
     if unit.kind in (UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL):
         lines = [_UNESCAPED_PIPE.sub(r"\\|", line) for line in lines]
     text = (unit.hard_break + newline + unit.prefix).join(lines)
@@ -100,14 +112,49 @@ def escape_line_start(line: str) -> str:
 
 
 def yaml_scalar(text: str) -> str:
-    """Write a string as a one-line YAML scalar: plain when that reads back the same."""
+    """Write a string as a one-line YAML scalar: plain when that reads back the same.
+
+    Plain only if it reads back in block and in flow context (``[a, b]``) alike.
+    """
     if "\n" not in text and text == text.strip() and text:
         try:
-            if yaml.safe_load(f"k: {text}") == {"k": text}:
+            if yaml.safe_load(f"k: {text}") == {"k": text} and yaml.safe_load(
+                f"k: [{text}]"
+            ) == {"k": [text]}:
                 return text
         except yaml.YAMLError:
             pass
     return json.dumps(text, ensure_ascii=False)
+
+
+def _toml_edit(
+    article: Article, translations: Mapping[Key, str], locale: str
+) -> tuple[int, int, str]:
+    """Rewrite TOML front matter with its translated values and ``lang``, keeping the rest."""
+    front = article.front_matter
+    assert front is not None
+    data = article.text.encode()
+    document = tomlkit.parse(data[front.body_start : front.body_end].decode())
+    for unit in article.units:
+        translated = translations.get(unit.key)
+        if unit.kind is UnitKind.FRONT_MATTER and translated is not None:
+            _toml_set(document, unit.detail.split("."), unit.msgid, translated)
+    document["lang"] = locale
+    return front.body_start, front.body_end, tomlkit.dumps(document)
+
+
+def _toml_set(table: Any, path: Sequence[str], old: str, new: str) -> None:
+    for part in path[:-1]:
+        table = table.get(part)
+        if table is None:
+            return
+    value = table.get(path[-1])
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if item == old:
+                value[i] = new
+    elif value == old:
+        table[path[-1]] = new
 
 
 def _lang_edit(article: Article, locale: str) -> list[tuple[int, int, str]]:
@@ -193,6 +240,8 @@ def _format_date(value: object, locale: str) -> str | None:
 
 
 def _strip_front_matter(markdown: str) -> str:
-    match = re.match(r"\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", markdown,
-                     re.DOTALL | re.MULTILINE)
+    match = re.match(
+        r"\ufeff?(?:---[ \t]*\r?\n.*?^(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n.*?^\+\+\+)[ \t]*(?:\r?\n|\Z)",
+        markdown, re.DOTALL | re.MULTILINE,
+    )
     return markdown[match.end():] if match else markdown

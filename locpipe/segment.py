@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import tomllib
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -36,9 +37,9 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _VERBATIM_TAGS = frozenset({"CodeBlock", "HtmlBlock", "MetadataBlock"})
-_FM_OPEN = re.compile(r"---[ \t]*\r?\n")
+_MARKER = re.compile(r"<!--\s*locpipe:\s*(off|on|note|context)\b:?(.*?)-->", re.I | re.S)
+_FM_OPEN = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")
 _YAML_KEY = re.compile(r"[\w-]+:(?:[ \t]|\r?\n)")
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
 def decode(data: bytes, path: str) -> tuple[str, bool]:
@@ -89,7 +90,8 @@ def parse_article(
     lang = default_lang
     body_start = 0
     if front is not None:
-        units.extend(_front_matter_units(text, data, front, front_matter_keys, lines))
+        fm_units = _front_matter_units(data, front, front_matter_keys, lines)
+        units.extend(sorted(fm_units, key=lambda u: u.start))
         lang = _article_lang(front, default_lang, path, lines)
         body_start = front.end
     units.extend(_body_units(data, body_start, lines))
@@ -102,48 +104,72 @@ def parse_article(
 
 
 # -- front matter -------------------------------------------------------------------------
+# YAML (``---``) as most generators write it, TOML (``+++``) as Hugo does. Translatable
+# keys are dotted paths (``title``, ``seo.description``); a list of strings under such a key
+# (``tags``) gives one unit per item.
+
+_FORMATS = {
+    "---": ("yaml", re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)),
+    "+++": ("toml", re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.MULTILINE)),
+}
 
 
 def _front_matter(text: str, data: bytes, path: str) -> FrontMatter | None:
     opening = _FM_OPEN.match(text)
     if opening is None:
         return None
-    closing = _FM_CLOSE.search(text, opening.end())
+    fmt, close_re = _FORMATS[opening.group(1)]
+    closing = close_re.search(text, opening.end())
     if closing is None:
-        if not _YAML_KEY.match(text, opening.end()):
+        if fmt == "yaml" and not _YAML_KEY.match(text, opening.end()):
             return None  # a thematic break, not front matter
+        delimiter = opening.group(1)
         raise ContentError(
-            "front matter opened with '---' is never closed; add a line '---' after it", path, 1
+            f"front matter opened with '{delimiter}' is never closed; add a line "
+            f"'{delimiter}' after it",
+            path,
+            1,
         )
-    yaml_text = text[opening.end() : closing.start()]
+    source = text[opening.end() : closing.start()]
+    value = _load_yaml(source, path) if fmt == "yaml" else _load_toml(source, path)
+    if not isinstance(value, dict):
+        raise ContentError(
+            "front matter must be a mapping of keys to values (such as 'title: ...')", path, 2
+        )
     body_start = len(opening.group().encode())
+    front = FrontMatter(
+        start=0,
+        end=len(text[: closing.end()].encode()),
+        body_start=body_start,
+        body_end=body_start + len(source.encode()),
+        data={str(k): v for k, v in value.items()},
+        format=fmt,
+    )
+    if fmt == "yaml":
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        lang = _yaml_node(node, ("lang",))
+        if isinstance(lang, yaml.ScalarNode):
+            front = replace(front, lang_span=_node_span(source, lang, body_start))
+    return front
+
+
+def _load_yaml(source: str, path: str) -> object:
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        value = yaml.safe_load(yaml_text)
+        return yaml.safe_load(source) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = 2 + mark.line if mark is not None else 1
         problem = getattr(e, "problem", None) or str(e)
         raise ContentError(f"invalid YAML front matter: {problem}; fix the YAML", path, line) from e
-    if value is None:
-        value = {}
-    if not isinstance(value, dict):
-        raise ContentError(
-            "front matter must be a mapping of keys to values (such as 'title: ...')", path, 2
-        )
-    lang_span = None
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == "lang" and isinstance(value_node, yaml.ScalarNode):
-                lang_span = _node_span(yaml_text, value_node, body_start)
-    return FrontMatter(
-        start=0,
-        end=len(text[: closing.end()].encode()),
-        body_start=body_start,
-        body_end=body_start + len(yaml_text.encode()),
-        data={str(k): v for k, v in value.items()},
-        lang_span=lang_span,
-    )
+
+
+def _load_toml(source: str, path: str) -> object:
+    try:
+        return tomllib.loads(source)
+    except tomllib.TOMLDecodeError as e:
+        match = re.search(r"line (\d+)", str(e))
+        line = 1 + int(match.group(1)) if match else 1
+        raise ContentError(f"invalid TOML front matter: {e}; fix the TOML", path, line) from e
 
 
 def _node_span(yaml_text: str, node: yaml.Node, base: int) -> tuple[int, int]:
@@ -152,25 +178,69 @@ def _node_span(yaml_text: str, node: yaml.Node, base: int) -> tuple[int, int]:
     return start, end
 
 
+def _yaml_node(node: yaml.Node | None, path: Sequence[str]) -> yaml.Node | None:
+    for key in path:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        node = next((v for k, v in node.value if k.value == key), None)
+    return node
+
+
 def _front_matter_units(
-    text: str, data: bytes, front: FrontMatter, keys: Sequence[str], lines: _Lines
+    data: bytes, front: FrontMatter, keys: Sequence[str], lines: _Lines
 ) -> Iterator[Unit]:
-    yaml_text = data[front.body_start : front.body_end].decode()
-    root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-    if not isinstance(root, yaml.MappingNode):
+    source = data[front.body_start : front.body_end].decode()
+    if front.format == "toml":
+        yield from _toml_units(source, front, keys, lines)
         return
-    for key_node, value_node in root.value:
-        key = key_node.value
-        if key not in keys or not isinstance(value_node, yaml.ScalarNode):
-            continue
-        value = front.data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            continue
-        start, end = _node_span(yaml_text, value_node, front.body_start)
-        yield Unit(
-            kind=UnitKind.FRONT_MATTER, msgid=value, msgctxt=key, detail=key,
-            line=lines.line(start), start=start, end=end,
-        )
+    root = yaml.compose(source, Loader=yaml.SafeLoader)
+    for key in keys:
+        node = _yaml_node(root, key.split("."))
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for item in items:
+            if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
+                continue
+            value = yaml.safe_load(source[item.start_mark.index : item.end_mark.index])
+            if not isinstance(value, str) or not value.strip():
+                continue
+            start, end = _node_span(source, item, front.body_start)
+            yield Unit(
+                kind=UnitKind.FRONT_MATTER, msgid=value, msgctxt=key, detail=key,
+                line=lines.line(start), start=start, end=end,
+            )
+
+
+def _toml_units(
+    source: str, front: FrontMatter, keys: Sequence[str], lines: _Lines
+) -> Iterator[Unit]:
+    """Units of TOML front matter; rendering rewrites its values with tomlkit, not by span."""
+    for key in keys:
+        value: object = front.data
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        items = value if isinstance(value, list) else [value]
+        at = front.body_start + _toml_key_offset(source, key)
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                yield Unit(
+                    kind=UnitKind.FRONT_MATTER, msgid=item, msgctxt=key, detail=key,
+                    line=lines.line(at), start=at, end=at,
+                )
+
+
+def _toml_key_offset(source: str, key: str) -> int:
+    """Byte offset of the line that sets ``key`` (for references; tables are followed)."""
+    *tables, name = key.split(".")
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(name)}[\"']?[ \t]*=", re.MULTILINE)
+    table = re.compile(rf"^[ \t]*\[[ \t]*{re.escape('.'.join(tables))}[ \t]*\]", re.MULTILINE)
+    begin = 0
+    if tables:
+        found = table.search(source)
+        if found is None:
+            return 0
+        begin = found.end()
+    match = pattern.search(source, begin)
+    return len(source[: match.start()].encode()) if match else 0
 
 
 def _article_lang(front: FrontMatter, default: str, path: str, lines: _Lines) -> str:
@@ -229,6 +299,11 @@ class _Walker:
         self.verbatim = 0
         self.run: _Run | None = None
         self.units: list[Unit] = []
+        self.enabled = True
+        self.off_since: int | None = None
+        self.off_regions: list[tuple[int, int]] = []
+        self.note: str | None = None
+        self.context: str | None = None
 
     def feed(self, event: Any, start: int, end: int) -> None:
         start += self.base
@@ -237,6 +312,27 @@ class _Walker:
             self._container(event, start, end)
         elif not self.verbatim:
             self._inline(event, start, end)
+        elif isinstance(event, dict) and "Html" in event:
+            self._markers(event["Html"], start)
+
+    def _markers(self, html: str, at: int) -> None:
+        """Obey authors' comments: extraction off/on, a note or a context for the next unit."""
+        for match in _MARKER.finditer(html):
+            command, argument = match.group(1).lower(), (match.group(2) or "").strip()
+            if command == "off" and self.enabled:
+                self.enabled, self.off_since = False, at
+            elif command == "on" and not self.enabled:
+                self.enabled = True
+                self.off_regions.append((self.off_since or 0, at))
+            elif command == "note" and argument:
+                self.note = argument
+            elif command == "context" and argument:
+                self.context = argument
+
+    def finish(self) -> None:
+        self.flush()
+        if not self.enabled:
+            self.off_regions.append((self.off_since or 0, len(self.data)))
 
     def _container(self, event: dict[str, Any], start: int, end: int) -> None:
         opening = "Start" in event
@@ -310,7 +406,7 @@ class _Walker:
 
     def flush(self) -> None:
         run, self.run = self.run, None
-        if run is None or not run.has_words:
+        if run is None or not run.has_words or not self.enabled:
             return
         start, end = run.start, run.end
         kind = self._kind()
@@ -324,6 +420,9 @@ class _Walker:
         if kind is UnitKind.IMAGE_ALT and only is not None and only.label is not None:
             # The alt text is the reference label too: a translation must keep the label.
             unit = replace(unit, end=only.end, label=only.label)
+        if self.note is not None or self.context is not None:
+            unit = replace(unit, note=self.note, msgctxt=self.context)
+            self.note = self.context = None
         self.units.append(unit)
 
     def _kind(self) -> UnitKind:
@@ -388,8 +487,42 @@ def _body_units(data: bytes, base: int, lines: _Lines) -> list[Unit]:
     walker = _Walker(data, base, lines)
     for event, span in pyromark.events_with_range(body, options=OPTIONS):
         walker.feed(event, span["start"], span["end"])
-    walker.flush()
-    return walker.units
+    walker.finish()
+    titles = [
+        unit
+        for unit in _link_titles(body, data, base, lines)
+        if not any(a <= unit.start < b for a, b in walker.off_regions)
+    ]
+    return sorted([*walker.units, *titles], key=lambda u: u.start)
+
+
+_TITLE_AT_END = re.compile(
+    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\))[ \t]*(?:\r?\n)?\Z""",
+    re.DOTALL,
+)
+
+
+def _link_titles(body: str, data: bytes, base: int, lines: _Lines) -> Iterator[Unit]:
+    """Titles of link reference definitions: translatable, while label and URL are not."""
+    for definition in pyromark.reference_definitions(body).values():
+        title = definition["title"]
+        if not title or not any(ch.isalpha() for ch in title):
+            continue
+        span = definition["span"]
+        start, end = base + span["start"], base + span["end"]
+        source = data[start:end].decode()
+        match = _TITLE_AT_END.search(source)
+        if match is None:
+            continue
+        group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+        t_start = start + len(source[: match.start(group)].encode())
+        t_end = start + len(source[: match.end(group)].encode())
+        line_start = lines.start_of(t_start)
+        yield Unit(
+            kind=UnitKind.LINK_TITLE, msgid=_join_lines(data[t_start:t_end].decode()),
+            line=lines.line(t_start), start=t_start, end=t_end,
+            prefix=re.sub(r"[^\s>]", " ", data[line_start:t_start].decode()),
+        )
 
 
 def markdown_to_html(text: str) -> str:
@@ -459,6 +592,7 @@ def _resolver(labels: Collection[str]) -> Any:
     return resolve
 
 
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _LABEL_LINKS = frozenset(
     {"Autolink", "Email", "Shortcut", "Collapsed", "ShortcutUnknown", "CollapsedUnknown"}
 )
@@ -491,4 +625,6 @@ def literal_text_spans(text: str, labels: Collection[str] = ()) -> list[tuple[in
         start, end = span["start"], span["end"]
         if data[start:end].decode() == event["Text"]:
             spans.append((len(data[:start].decode()), len(data[:end].decode())))
-    return spans
+    # A footnote reference reads as plain text when its unit is parsed without the note.
+    notes = [m.span() for m in _FOOTNOTE_REF.finditer(text)]
+    return [s for s in spans if not any(a < s[1] and s[0] < b for a, b in notes)]
