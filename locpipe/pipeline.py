@@ -27,7 +27,7 @@ from .model import Article, Coverage, EntryState, FileResult, FileStatus, Issue,
 from .pseudo import PSEUDO_LOCALE, pseudo_text
 
 if TYPE_CHECKING:
-    from .mt import EngineConfig, Result
+    from .mt import Engine, EngineConfig, Result
 
 
 @dataclass
@@ -498,55 +498,68 @@ def translate(
 
     settings = config.mt.get(engine) or mt.engine_config(engine, {})
     report = TranslateReport(engine=engine)
-    targets = _mt_targets(config, report, locales=locales, articles=articles)
-    pairs: dict[tuple[str, str], list[_Job]] = {}
-    for target in targets:
-        for entry in _to_fill(target, overwrite_fuzzy=overwrite_fuzzy):
-            pairs.setdefault((target.source, target.locale), []).append((target, entry))
-    if dry_run:
-        report.estimates = _estimates(config, settings, pairs)
-        report.files = [
-            FileResult(t.display, FileStatus.UPDATED if t.counts else FileStatus.UNCHANGED,
-                       dict(t.counts))
-            for t in targets
-        ]  # fmt: skip
-        return report
-    client = mt.make_engine(settings)
+    client = None if dry_run else mt.make_engine(settings)  # a missing key stops us here
+    try:
+        with _project_lock(config, dry_run=dry_run):
+            targets = _mt_targets(config, report, locales=locales, articles=articles)
+            pairs: dict[tuple[str, str], list[_Job]] = {}
+            for target in targets:
+                for entry in _to_fill(target, overwrite_fuzzy=overwrite_fuzzy):
+                    pairs.setdefault((target.source, target.locale), []).append((target, entry))
+            if client is None:
+                report.estimates = _estimates(config, settings, pairs)
+                report.files = [
+                    FileResult(t.display, FileStatus.UPDATED if t.counts else
+                               FileStatus.UNCHANGED, dict(t.counts))
+                    for t in targets
+                ]  # fmt: skip
+                return report
+            _send(config, report, client, pairs, progress=progress)
+    finally:
+        if client is not None:
+            client.close()
+    _finish_targets(config, report, targets)
+    return report
+
+
+def _send(
+    config: Config, report: TranslateReport, client: Engine,
+    pairs: Mapping[tuple[str, str], list[_Job]], *, progress: Progress | None,
+) -> None:
+    """Translate each language pair's entries, applying and saving every batch as it comes."""
+    from . import mt
+
     total = sum(len(jobs) for jobs in pairs.values())
     done = [0]
 
     def saver(jobs: list[_Job]) -> Callable[[list[Result]], None]:
         def on_batch(results: list[Result]) -> None:
-            _apply(config, report, jobs, results, engine=engine)
+            _apply(config, report, jobs, results, engine=client.name)
             done[0] += len(results)
             if progress is not None:
                 progress(done[0], total)
 
         return on_batch
 
-    cache_path = config.root / CACHE_DIR / "mt.sqlite3"
+    if progress is not None:
+        progress(0, total)
     try:
-        if progress is not None:
-            progress(0, total)
-        with _project_lock(config), mt.TranslationCache(cache_path) as cache:
+        with mt.TranslationCache(config.root / CACHE_DIR / "mt.sqlite3") as cache:
             for (source, locale), jobs in pairs.items():
                 texts = [entry.msgid for _, entry in jobs]
                 mt.translate_texts(client, texts, source=source, target=locale, cache=cache,
                                    on_batch=saver(jobs))  # fmt: skip
     except EngineError as e:
         report.errors.append(e)  # a used-up quota or a failing engine: stop; saved work stays
-    finally:
-        client.close()
-    _finish_targets(config, report, targets)
-    return report
 
 
-def _project_lock(config: Config) -> contextlib.AbstractContextManager[object]:
-    """Hold the project's lock while catalogues are written.
+def _project_lock(config: Config, *, dry_run: bool) -> contextlib.AbstractContextManager[object]:
+    """Hold the project's lock while catalogues are read, filled and written.
 
-    Hook: the ``merge`` branch adds ``locales/.locpipe.lock``; once it lands, take that lock
-    here. Until then, :func:`_save_target` refuses to overwrite a catalogue that changed on
-    disk since it was read, so a concurrent ``update`` is never silently undone.
+    Hook: the ``merge`` branch adds ``locales/.locpipe.lock`` with ``_writing(config,
+    dry_run=...)``; once it lands, return that here. Until then, :func:`_save_target`
+    refuses to overwrite a catalogue that changed on disk since it was read, so a
+    concurrent ``update`` is never silently undone.
     """
     return contextlib.nullcontext()
 
