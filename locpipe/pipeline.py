@@ -543,6 +543,10 @@ def _send(
 
     if progress is not None:
         progress(0, total)
+    # the cache is the user's paid-for data, not the project's: keep it out of git (a
+    # convenience only; the cache itself reports real problems)
+    with contextlib.suppress(OSError):
+        write_file(config.root / CACHE_DIR / ".gitignore", "# created by locpipe\n*\n")
     try:
         with mt.TranslationCache(config.root / CACHE_DIR / "mt.sqlite3") as cache:
             for (source, locale), jobs in pairs.items():

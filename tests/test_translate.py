@@ -282,6 +282,8 @@ def test_a_used_up_quota_stops_the_run_keeping_what_was_paid_for(
     assert len(saved) == 5  # the title and the h1 share a text
     assert all(e.fuzzy and e.msgstr == machine(e.msgid) for e in saved)
     assert (mt_project / ".locpipe-cache" / "mt.sqlite3").is_file()
+    gitignore = mt_project / ".locpipe-cache" / ".gitignore"  # the cache stays out of git
+    assert gitignore.read_text(encoding="utf-8") == "# created by locpipe\n*\n"
 
     # Rerunning pays only for the rest: nothing of the first batch is sent again.
     server.received.clear()
