@@ -124,7 +124,11 @@ def read_article(config: Config, source: SourceFile) -> Article:
 def load_articles(config: Config, report: Report) -> list[Article]:
     """Read every article; the broken ones go into the report and the rest carry on."""
     articles = []
-    for source in find_articles(config):
+    sources, problems = find_articles(config)
+    for problem in problems:
+        report.errors.append(problem)
+        report.files.append(FileResult(str(problem.path), FileStatus.FAILED))
+    for source in sources:
         try:
             articles.append(read_article(config, source))
         except LocpipeError as e:
