@@ -50,6 +50,8 @@ class Unit:
     """A note for translators written by the author next to the text."""
     label: str | None = None
     """For image alt text that doubles as a reference label: the label to keep."""
+    multiline: bool = True
+    """Whether the block can hold a hard line break (not an ATX heading or a table cell)."""
 
     @property
     def key(self) -> Key:

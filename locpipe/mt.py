@@ -88,6 +88,8 @@ class EngineConfig:
     """DeepL ``formality``: default, more, less, prefer_more or prefer_less."""
     target_variants: tuple[tuple[str, str], ...] = ()
     """DeepL target for a bare language, e.g. ``(("en", "EN-US"),)``; defaults EN-GB, PT-PT."""
+    price_per_million: float | None = None
+    """What a million characters cost, for a dry run's estimate (any currency)."""
 
     @property
     def cache_key(self) -> str:
@@ -108,6 +110,12 @@ _DEFAULT_VARIANTS = {"en": "EN-GB", "pt": "PT-PT"}
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise ValueError(f"expected a positive number, got {value!r}")
+    return float(value)
+
+
+def _price(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"expected a number of at least 0, got {value!r}")
     return float(value)
 
 
@@ -165,6 +173,7 @@ _CHECKS: dict[str, Callable[[object], object]] = {
     "max_bytes": _count(1024),
     "formality": _formality,
     "target_variants": _variants,
+    "price_per_million": _price,
 }
 _COMMON_KEYS = frozenset(_CHECKS) - {"formality", "target_variants"}
 
@@ -920,9 +929,11 @@ def translate_texts(
 ) -> list[Result]:
     """Translate texts through an engine, keeping markup and paying only once per text.
 
-    Results come in the order of ``texts``; ``on_batch`` gets each request's results as
-    soon as they are in. A :class:`QuotaError` or a final :class:`EngineError` stops the
-    run; what earlier requests returned is in the cache and was given to ``on_batch``.
+    Results come in the order of ``texts``. ``on_batch`` gets, before any request, the
+    results known without one (cached, nothing to translate), then each request's results
+    as soon as they are in; every result goes to it exactly once. A :class:`QuotaError` or
+    a final :class:`EngineError` stops the run; what earlier requests returned is in the
+    cache and was given to ``on_batch``.
     """
     job = _Job(engine, source, target, texts, [protect(t) for t in texts], cache)
     results: dict[int, Result] = {}
@@ -935,6 +946,8 @@ def translate_texts(
             results[index] = _result(job, index, known[protected.text], Outcome.CACHED)
         else:
             pending.setdefault(protected.text, []).append(index)
+    if on_batch is not None and results:
+        on_batch([results[index] for index in sorted(results)])
     unsent = list(pending)
     for batch in batches(unsent, max_texts=engine.max_texts, max_bytes=engine.max_bytes):
         for sent, answers in _requests(job, [unsent[i] for i in batch]):

@@ -19,10 +19,6 @@ import yaml
 from .model import Article, Key, Unit, UnitKind
 from .segment import markdown_to_html
 
-_NO_LINE_BREAKS = frozenset(
-    {UnitKind.HEADING, UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT,
-     UnitKind.LINK_TITLE}
-)
 # Text at the start of a line that would turn a paragraph line into another block.
 _BLOCK_START = re.compile(
     r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t]|$)|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
@@ -81,7 +77,7 @@ def _format(unit: Unit, text: str, newline: str) -> str:
     if unit.kind is UnitKind.FRONT_MATTER:
         return yaml_scalar(text)
     lines = text.split("\n")
-    if unit.kind in _NO_LINE_BREAKS:
+    if not unit.multiline:
         lines = [" ".join(line.strip() for line in lines)]
     lines = [escape_line_start(line) for line in lines]
     if unit.kind is UnitKind.LINK_TITLE:

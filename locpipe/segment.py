@@ -85,12 +85,12 @@ def parse_article(
     """Cut an article's text into units; raise ContentError that names the line on bad input."""
     data = text.encode("utf-8")
     lines = _Lines(data)
-    front = _front_matter(text, data, path) if front_matter else None
+    front, root = _front_matter(text, data, path) if front_matter else (None, None)
     units: list[Unit] = []
     lang = default_lang
     body_start = 0
     if front is not None:
-        fm_units = _front_matter_units(data, front, front_matter_keys, lines)
+        fm_units = _front_matter_units(data, front, root, front_matter_keys, lines)
         units.extend(sorted(fm_units, key=lambda u: u.start))
         lang = _article_lang(front, default_lang, path, lines)
         body_start = front.end
@@ -114,15 +114,18 @@ _FORMATS = {
 }
 
 
-def _front_matter(text: str, data: bytes, path: str) -> FrontMatter | None:
+def _front_matter(
+    text: str, data: bytes, path: str
+) -> tuple[FrontMatter | None, yaml.Node | None]:
+    """Find and load the front matter; also return YAML's node tree, which has positions."""
     opening = _FM_OPEN.match(text)
     if opening is None:
-        return None
+        return None, None
     fmt, close_re = _FORMATS[opening.group(1)]
     closing = close_re.search(text, opening.end())
     if closing is None:
         if fmt == "yaml" and not _YAML_KEY.match(text, opening.end()):
-            return None  # a thematic break, not front matter
+            return None, None  # a thematic break, not front matter
         delimiter = opening.group(1)
         raise ContentError(
             f"front matter opened with '{delimiter}' is never closed; add a line "
@@ -131,7 +134,11 @@ def _front_matter(text: str, data: bytes, path: str) -> FrontMatter | None:
             1,
         )
     source = text[opening.end() : closing.start()]
-    value = _load_yaml(source, path) if fmt == "yaml" else _load_toml(source, path)
+    node: yaml.Node | None = None
+    if fmt == "yaml":
+        node, value = _load_yaml(source, path)
+    else:
+        value = _load_toml(source, path)
     if not isinstance(value, dict):
         raise ContentError(
             "front matter must be a mapping of keys to values (such as 'title: ...')", path, 2
@@ -145,22 +152,29 @@ def _front_matter(text: str, data: bytes, path: str) -> FrontMatter | None:
         data={str(k): v for k, v in value.items()},
         format=fmt,
     )
-    if fmt == "yaml":
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        lang = _yaml_node(node, ("lang",))
-        if isinstance(lang, yaml.ScalarNode):
-            front = replace(front, lang_span=_node_span(source, lang, body_start))
-    return front
+    lang = _yaml_node(node, ("lang",))
+    if isinstance(lang, yaml.ScalarNode):
+        front = replace(front, lang_span=_node_span(source, lang, body_start))
+    return front, node
 
 
-def _load_yaml(source: str, path: str) -> object:
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML was built with it: same results, many times faster."""
+
+
+def _load_yaml(source: str, path: str) -> tuple[yaml.Node | None, object]:
+    """Compose the YAML once: the node tree gives positions, its construction the values."""
+    loader = _YAML_LOADER(source)
     try:
-        return yaml.safe_load(source) or {}
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else {})
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = 2 + mark.line if mark is not None else 1
         problem = getattr(e, "problem", None) or str(e)
         raise ContentError(f"invalid YAML front matter: {problem}; fix the YAML", path, line) from e
+    finally:
+        loader.dispose()
 
 
 def _load_toml(source: str, path: str) -> object:
@@ -187,20 +201,19 @@ def _yaml_node(node: yaml.Node | None, path: Sequence[str]) -> yaml.Node | None:
 
 
 def _front_matter_units(
-    data: bytes, front: FrontMatter, keys: Sequence[str], lines: _Lines
+    data: bytes, front: FrontMatter, root: yaml.Node | None, keys: Sequence[str], lines: _Lines
 ) -> Iterator[Unit]:
     source = data[front.body_start : front.body_end].decode()
     if front.format == "toml":
         yield from _toml_units(source, front, keys, lines)
         return
-    root = yaml.compose(source, Loader=yaml.SafeLoader)
     for key in keys:
         node = _yaml_node(root, key.split("."))
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         for item in items:
             if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
                 continue
-            value = yaml.safe_load(source[item.start_mark.index : item.end_mark.index])
+            value = item.value
             if not isinstance(value, str) or not value.strip():
                 continue
             start, end = _node_span(source, item, front.body_start)
@@ -299,6 +312,7 @@ class _Walker:
         self.verbatim = 0
         self.run: _Run | None = None
         self.units: list[Unit] = []
+        self.setext = False
         self.enabled = True
         self.off_since: int | None = None
         self.off_regions: list[tuple[int, int]] = []
@@ -342,6 +356,8 @@ class _Walker:
             self.flush()
             if opening:
                 self.stack.append((tag, value))
+                if tag == "Heading":
+                    self.setext = not _ATX.match(self.data, start)
                 self.verbatim += tag in _VERBATIM_TAGS
             else:
                 self.stack.pop()
@@ -465,12 +481,16 @@ class _Walker:
         pieces.append(_join_lines(data[cursor:end].decode()))
         line_start = self.lines.start_of(start)
         prefix = re.sub(r"[^\s>]", " ", data[line_start:start].decode())
+        one_line = kind in _ONE_LINE or (kind is UnitKind.HEADING and not self.setext)
         return Unit(
             kind=kind, msgid="".join(pieces), line=self.lines.line(start), start=start, end=end,
             detail=self._detail(kind), prefix=prefix, hard_break=hard_style,
+            multiline=not one_line,
         )
 
 
+_ATX = re.compile(rb" {0,3}#{1,6}(?:[ \t]|\r?\n|$)")
+_ONE_LINE = frozenset({UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT})
 _LINE_JOIN = re.compile(r"\r?\n[ \t]*(?:>[ \t]?)*[ \t]*")
 
 
@@ -520,7 +540,7 @@ def _link_titles(body: str, data: bytes, base: int, lines: _Lines) -> Iterator[U
         line_start = lines.start_of(t_start)
         yield Unit(
             kind=UnitKind.LINK_TITLE, msgid=_join_lines(data[t_start:t_end].decode()),
-            line=lines.line(t_start), start=t_start, end=t_end,
+            line=lines.line(t_start), start=t_start, end=t_end, multiline=False,
             prefix=re.sub(r"[^\s>]", " ", data[line_start:t_start].decode()),
         )
 

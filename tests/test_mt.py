@@ -206,6 +206,7 @@ def test_engine_config_fills_the_engine_defaults() -> None:
         ("deepl", {"max_retries": -1}, "max_retries: expected a whole number of at least 0"),
         ("deepl", {"url": "ftp://x"}, "url: expected an http:// or https:// URL"),
         ("deepl", {"formality": "rude"}, "formality: expected one of default"),
+        ("deepl", {"price_per_million": -1}, "price_per_million: expected a number of at least 0"),
         ("deepl", {"target_variants": {"en": "EN-AU"}}, "'EN-AU' is not a DeepL target variant"),
         ("google", {}, "unknown engine [mt.google]; known engines: deepl, libretranslate"),
     ],
@@ -566,6 +567,22 @@ def test_a_rerun_is_answered_from_the_cache(server: MTServer, clock: Clock, tmp_
     assert len(server.received) == 1
     assert [r.translation for r in second] == [r.translation for r in first]
     assert {r.outcome for r in second} == {Outcome.CACHED}
+
+
+def test_on_batch_gets_every_result_once_known_ones_first(server: MTServer, clock: Clock) -> None:
+    engine = make_deepl(server, clock, max_texts=2)
+    texts = ["Tak", "`make`", "Nie", "Może", "Tak"]
+    calls: list[list[tuple[int, Outcome]]] = []
+    with TranslationCache(":memory:") as cache:
+        translate_texts(engine, ["Nie"], source="pl", target="en", cache=cache)
+        results = translate_texts(engine, texts, source="pl", target="en", cache=cache,
+                                  on_batch=lambda done: calls.append(
+                                      [(r.index, r.outcome) for r in done]))  # fmt: skip
+    assert calls == [
+        [(1, Outcome.UNCHANGED), (2, Outcome.CACHED)],
+        [(0, Outcome.TRANSLATED), (4, Outcome.TRANSLATED), (3, Outcome.TRANSLATED)],
+    ]
+    assert sorted(index for call in calls for index, _ in call) == [r.index for r in results]
 
 
 def test_the_cache_is_keyed_by_engine_options_and_languages(server: MTServer, clock: Clock) -> None:
