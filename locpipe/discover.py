@@ -32,3 +32,22 @@ def find_articles(config: Config) -> list[SourceFile]:
         display = path.relative_to(config.root).as_posix()
         found.append(SourceFile(name=name, path=path, display=display))
     return sorted(found, key=lambda f: f.name)
+
+
+def find_assets(config: Config) -> list[tuple[str, Path]]:
+    """Every other file below the content folder (images and the like), as (name, path).
+
+    Hidden files and folders are left out; the name is the path below the content folder.
+    """
+    base = config.content_path
+    if not base.is_dir():
+        return []
+    found = []
+    for path in base.rglob("*"):
+        rel = path.relative_to(base)
+        if not path.is_file() or path.suffix == ".md":
+            continue
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        found.append((rel.as_posix(), path))
+    return sorted(found)

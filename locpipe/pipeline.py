@@ -17,8 +17,8 @@ from pathlib import Path
 import polib
 
 from . import catalog, checks, publish, render, segment, site
-from .config import Config, Outdated, OutputFormat, Publish, PublishPolicy
-from .discover import SourceFile, find_articles
+from .config import Config, Outdated, OutputFormat, OutputLayout, Publish, PublishPolicy
+from .discover import SourceFile, find_articles, find_assets
 from .errors import CatalogError, ConfigError, ContentError, LocpipeError
 from .merge import merge
 from .model import Article, Coverage, FileResult, FileStatus, Issue, Severity, Translation
@@ -283,7 +283,26 @@ def render_all(
             report.errors.append(e)
     if OutputFormat.HTML in config.output_formats:
         _render_indexes(config, pages, listed, report)
+    _copy_assets(config, report)
     return report
+
+
+def _copy_assets(config: Config, report: Report) -> None:
+    """Put the content folder's other files (images) where the pages' relative links expect."""
+    for name, path in find_assets(config):
+        if config.output_layout is OutputLayout.SUFFIX:
+            targets = [name]
+        else:
+            targets = [f"{locale}/{name}" for locale in config.locales]
+        try:
+            data = path.read_bytes()
+            for target in targets:
+                _guarded_write(config, report, _confined(config, target), data)
+        except OSError as e:
+            report.errors.append(ContentError(f"cannot read: {e.strerror}",
+                                              _display(config, path)))
+        except LocpipeError as e:
+            report.errors.append(e)
 
 
 def _check_article_tables(config: Config, articles: Sequence[Article], report: Report) -> None:
