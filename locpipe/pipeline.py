@@ -337,8 +337,9 @@ def _render_article(
             continue
         decisions[locale] = publish.decide(article, found, locale=locale, settings=settings)
     report.decisions.extend(d for loc, d in decisions.items() if loc != article.lang)
+    # Every rendered version, in the order of `locales`, for hreflang links and the switcher.
     pages_of = {loc: site.output_file(article.name, loc, ".html", layout)
-                for loc, d in decisions.items() if d.publish}
+                for loc in config.locales if loc in decisions and decisions[loc].publish}
     for locale, decision in decisions.items():
         files = [site.output_file(article.name, locale, suffix, layout)
                  for suffix, kind in ((".md", OutputFormat.MARKDOWN), (".html", OutputFormat.HTML))

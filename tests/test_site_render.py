@@ -199,7 +199,8 @@ def test_pages_link_every_rendered_version_and_list_articles(merged: Path, cli: 
     index = read(merged, "pl/index.html")
     assert '<h2><a href="sample.html">Krótki przewodnik</a></h2>' in index
     assert '<time datetime="2026-03-05">5 marca 2026</time>' in index
-    assert '<html lang="pl">' in index and 'hreflang="x-default" href="https://example.org/site/index.html"' in index
+    assert '<html lang="pl">' in index
+    assert 'hreflang="x-default" href="https://example.org/site/index.html"' in index
     root = read(merged, "index.html")
     assert '<a href="pl/index.html" hreflang="pl">polski</a>' in root
 
@@ -279,3 +280,23 @@ def test_article_table_for_no_article_is_an_error(merged: Path, cli: Cli) -> Non
     result = cli(merged, "render")
     assert result.exit_code == 2
     assert '[articles."smaple"] names no article in content/' in result.output
+
+
+def test_publish_tables_in_pyproject(tmp_path: Path, cli: Cli) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text("Tekst do przetłumaczenia.\n", encoding="utf-8")
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\n\n[tool.locpipe]\nlocales = ["pl", "en"]\n\n'
+                         '[tool.locpipe.publish]\npolicy = "skip"\n\n'
+                         '[tool.locpipe.articles."a"]\nmin_coverage = 200\n', encoding="utf-8")
+    result = cli(tmp_path, "render")
+    assert result.exit_code == 2
+    assert ("pyproject.toml:11: 'tool.locpipe.articles.\"a\".min_coverage' must be a number "
+            "from 0 to 100") in result.output
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace("200", "20"),
+                         encoding="utf-8")
+    result = cli(tmp_path, "render")
+    assert result.exit_code == 0
+    assert "skipped a [en]: 0% of the words are translated, 20% required" in result.output
+    assert not (tmp_path / "build/en/a.html").exists()
+    assert "a.html" not in (tmp_path / "build/en/index.html").read_text(encoding="utf-8")
