@@ -338,7 +338,7 @@ def _site_value(key: str, value: object, path: Path, prefix: str) -> object:
     try:
         return _SITE_KEYS[key](value)
     except ValueError as e:
-        line = _key_line(path, key) or _table_line(path, f"{prefix}{key}")
+        line = _key_line(path, key) or table_line(path, f"{prefix}{key}")
         raise ConfigError(f"'{key}' {e}", path, line) from e
 
 
@@ -365,10 +365,10 @@ _PUBLISH_KEYS: dict[str, Callable[[object], object]] = {
 def _publish_table(value: object, base: Publish, path: Path, where: str) -> Publish:
     """Apply one ``publish`` (or per-article) table on top of ``base``, checking every key."""
     if not isinstance(value, dict):
-        raise ConfigError(f"'{where}' must be a table", path, _table_line(path, where))
+        raise ConfigError(f"'{where}' must be a table", path, table_line(path, where))
     changes: dict[str, object] = {}
     for key, item in value.items():
-        line = _table_line(path, where, key)
+        line = table_line(path, where, key)
         if key not in _PUBLISH_KEYS:
             known = ", ".join(sorted(_PUBLISH_KEYS))
             raise ConfigError(f"unknown key '{where}.{key}'; known keys: {known}", path, line)
@@ -385,14 +385,14 @@ def _articles_table(
     where = f"{prefix}articles"
     if not isinstance(value, dict):
         raise ConfigError(f"'{where}' must be a table of article names", path,
-                          _table_line(path, where))
+                          table_line(path, where))
     return {
         str(name): _publish_table(table, base, path, f'{where}."{name}"')
         for name, table in value.items()
     }
 
 
-def _table_line(path: Path, where: str, key: str | None = None) -> int | None:
+def table_line(path: Path, where: str, key: str | None = None) -> int | None:
     """The line of ``key`` inside the table ``where`` (or of the table), for messages."""
     lines = path.read_text(encoding="utf-8").splitlines()
     last = where.rsplit(".", 1)[-1] if key is None else key
@@ -425,4 +425,4 @@ def _check_required(config: Config, path: Path, prefix: str) -> None:
                 raise ConfigError(
                     f"'{prefix}{where}.required' names '{name}', which is neither a key of "
                     f"front_matter_keys nor a unit kind; use one of: {', '.join(known)}",
-                    path, _table_line(path, f"{prefix}{where}", "required"))
+                    path, table_line(path, f"{prefix}{where}", "required"))

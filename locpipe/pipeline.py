@@ -17,7 +17,15 @@ from pathlib import Path
 import polib
 
 from . import catalog, checks, publish, render, segment, site
-from .config import Config, Outdated, OutputFormat, OutputLayout, Publish, PublishPolicy
+from .config import (
+    Config,
+    Outdated,
+    OutputFormat,
+    OutputLayout,
+    Publish,
+    PublishPolicy,
+    table_line,
+)
 from .discover import SourceFile, find_articles, find_assets
 from .errors import CatalogError, ConfigError, ContentError, LocpipeError
 from .merge import merge
@@ -309,9 +317,12 @@ def _check_article_tables(config: Config, articles: Sequence[Article], report: R
     names = {article.name for article in articles}
     for name in config.articles:
         if name not in names:
+            prefix = "tool.locpipe." if config.source == "pyproject.toml" else ""
+            where = f'{prefix}articles."{name}"'
+            line = table_line(config.root / config.source, where) if config.source else None
             report.errors.append(ConfigError(
-                f"[articles.\"{name}\"] names no article in {config.content_dir}/; "
-                "use the file's path below it without .md", config.source))
+                f"[{where}] names no article in {config.content_dir}/; "
+                "use the file's path below it without .md", config.source, line))
 
 
 def _render_article(

@@ -279,7 +279,7 @@ def test_article_table_for_no_article_is_an_error(merged: Path, cli: Cli) -> Non
     configure(merged, '\n[articles."smaple"]\npolicy = "skip"\n')
     result = cli(merged, "render")
     assert result.exit_code == 2
-    assert '[articles."smaple"] names no article in content/' in result.output
+    assert 'locpipe.toml:4: [articles."smaple"] names no article in content/' in result.output
 
 
 def test_publish_tables_in_pyproject(tmp_path: Path, cli: Cli) -> None:
