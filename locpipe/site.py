@@ -128,50 +128,56 @@ def _tags(fragment: str) -> list[tuple[str, tuple[tuple[str, str | None], ...]]]
     return reader.tags
 
 
-def _html_allowed(fragment: str, source_fragments: Sequence[str]) -> bool:
-    """Keep a translation's HTML only if the source unit has the same tag, text aside.
+def _same_tag(fragment: str, source_fragments: Sequence[str]) -> str | None:
+    """A translation's tag rewritten as the source unit has it, text attributes aside.
 
-    The same tag with the same attributes is kept; only ``title``, ``alt`` and the like
-    may differ, since those are text a translator translates.
+    Allowed only when the source has the same tag with the same attributes, of which
+    only ``title``, ``alt`` and the like (text a translator translates) may differ. The
+    tag is written anew from what was parsed, so what a browser reads is what was checked.
     """
-    if fragment in source_fragments:
-        return True
     tags = _tags(fragment)
-    if len(tags) != 1 or not re.fullmatch(r"\s*<[^<>]*>\s*", fragment):
-        return False
+    if len(tags) != 1 or not re.fullmatch(r"<[^<>]*>", fragment):
+        return None
     tag, attrs = tags[0]
+    if tag.startswith("/"):
+        return f"<{tag}>" if f"<{tag}>" in source_fragments else None
     for candidate in source_fragments:
         theirs = _tags(candidate)
         if len(theirs) != 1 or theirs[0][0] != tag:
             continue
         mine, source = dict(attrs), dict(theirs[0][1])
-        if mine.keys() == source.keys() and all(
+        if len(mine) == len(attrs) and mine.keys() == source.keys() and all(
             mine[name] == source[name] or name in _TEXT_ATTRIBUTES for name in mine
         ):
-            return True
-    return False
+            written = "".join(
+                f" {name}" if value is None else f' {name}="{escape(value)}"'
+                for name, value in attrs
+            )
+            return f"<{tag}{written}>"
+    return None
 
 
-def _unsafe_spans(source: str, translation: str) -> list[tuple[int, int, SpanKind]]:
+def _rewrites(source: str, translation: str) -> list[tuple[int, int, str]]:
+    """What to replace in a translation so it adds no markup to its source's."""
     theirs = markup_spans(source)
     html = [s.value for s in theirs if s.kind is SpanKind.HTML]
     urls = {s.value for s in theirs if s.kind is not SpanKind.HTML}
-    found: list[tuple[int, int, SpanKind]] = []
+    found = []
     for span in markup_spans(translation):
+        raw = translation[span.start : span.end]
         if span.kind is SpanKind.HTML:
-            if not _html_allowed(span.value, html):
-                found.append((span.start, span.end, span.kind))
+            if span.value in html:
+                continue
+            rewritten = _same_tag(span.value, html)
+            if rewritten is None:
+                found.append((span.start, span.end, raw.replace("<", "&lt;")))
+            elif rewritten != raw:
+                found.append((span.start, span.end, rewritten))
         elif not safe_url(span.value) and span.value not in urls:
-            found.append((span.start, span.end, span.kind))
+            # "[" (after the "!" of an image, "<" of an autolink) escaped: plain text.
+            at = 1 if span.kind is SpanKind.IMAGE else 0
+            found.append((span.start, span.end, raw[:at] + "\\" + raw[at:]))
     return found
-
-
-def _defuse(text: str, start: int, end: int, kind: SpanKind) -> str:
-    if kind is SpanKind.HTML:
-        return text[:start] + text[start:end].replace("<", "&lt;") + text[end:]
-    if kind is SpanKind.IMAGE:
-        start += 1  # keep the "!" and escape the bracket after it
-    return text[:start] + "\\" + text[start:]
 
 
 def neutralise(source: str, translation: str, *, kind: UnitKind | None = None) -> str:
@@ -193,12 +199,12 @@ def neutralise(source: str, translation: str, *, kind: UnitKind | None = None) -
         return re.sub(r"(?<!\\)([\[\]])", r"\\\1", translation)
     text = translation
     for _ in range(_MAX_PASSES):
-        unsafe = _unsafe_spans(source, text)
-        if not unsafe:
+        rewrites = _rewrites(source, text)
+        if not rewrites:
             return text
         # Right to left, so the earlier positions stay valid.
-        for start, end, span_kind in sorted(unsafe, reverse=True):
-            text = _defuse(text, start, end, span_kind)
+        for start, end, replacement in sorted(rewrites, reverse=True):
+            text = text[:start] + replacement + text[end:]
     # Markup nested deeper than the passes undid: show all of it as text.
     return re.sub(r"([\[\]<>!])", r"\\\1", translation.replace("&", "&amp;"))
 

@@ -44,6 +44,7 @@ def test_html_a_translation_adds_is_shown_as_text(translation: str) -> None:
     out = html_of("Zwykły tekst.", translation)
     assert "<script" not in out and "<img" not in out and "<svg" not in out and "<b " not in out
     assert "&lt;" in out
+    assert not any(name.startswith("on") for name in attribute_names(out))
 
 
 @pytest.mark.parametrize(
@@ -72,6 +73,31 @@ def test_source_markup_and_ordinary_links_are_kept() -> None:
     assert neutralise(source, translation) == translation
     assert neutralise("a [js](javascript:void(0))", "a [js](javascript:void(0))") == (
         "a [js](javascript:void(0))")
+
+
+def test_a_kept_tag_is_written_as_it_was_checked() -> None:
+    source = '<abbr title="ONZ">ONZ</abbr>'
+    assert neutralise(source, "<abbr title='U\"N'>UN</abbr>") == (
+        '<abbr title="U&#34;N">UN</abbr>')
+    # Whatever a parser makes of the odd syntax, no event handler reaches the page.
+    for odd in ('<abbr title="UN"/onclick=alert(1)>UN</abbr>',
+                '<abbr title="UN" title="x" onclick=alert(1)>UN</abbr>',
+                '<abbr\ntitle="UN"\nonclick="alert(1)">UN</abbr>'):
+        assert attribute_names(markdown_to_html(neutralise(source, odd))) <= {"title"}
+
+
+def attribute_names(html: str) -> set[str]:
+    """Every attribute name of every tag in a piece of HTML, as a browser would parse it."""
+    from html.parser import HTMLParser
+
+    names: set[str] = set()
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            names.update(name for name, _ in attrs)
+
+    Reader().feed(html)
+    return names
 
 
 def test_changing_a_source_tag_beyond_its_text_is_not_kept() -> None:
