@@ -8,10 +8,14 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import babel
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .mt import EngineConfig
 
 CONFIG_FILE = "locpipe.toml"
 PYPROJECT = "pyproject.toml"
@@ -100,6 +104,8 @@ class Config:
     publish: Publish = field(default_factory=Publish)
     articles: Mapping[str, Publish] = field(default_factory=dict)
     """Per-article publish settings: the ``publish`` table with the article's keys applied."""
+    mt: Mapping[str, EngineConfig] = field(default_factory=dict)
+    """Machine-translation engines by name, from the ``[mt.<engine>]`` tables."""
     source: str | None = None
     """The file the configuration came from, for messages."""
 
@@ -130,7 +136,7 @@ class Config:
         return tuple(loc for loc in self.locales if loc != article_lang)
 
 
-_KEYS = {f.name for f in fields(Config)} - {"root", "source"}
+_KEYS = {f.name for f in fields(Config)} - {"root", "source", "mt"}
 
 
 def load_config(root: Path | None = None) -> Config:
@@ -176,7 +182,8 @@ def _from_table(
     values: dict[str, object] = {}
     for key, value in table.items():
         if key == "mt":
-            continue  # engine tables are read by the translate command
+            values["mt"] = _engines(value, path, prefix)
+            continue
         if key in ("publish", "articles"):
             continue  # read below, once the scalar keys are known
         if key not in _KEYS:
@@ -227,6 +234,60 @@ def _checked(key: str, value: object, path: Path) -> object:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"'{key}' must be a non-empty string", path, line)
     return value
+
+
+def _engines(value: object, path: Path, prefix: str) -> dict[str, EngineConfig]:
+    """Validate the ``[mt.<engine>]`` tables; mt, and so requests, is imported only for them."""
+    if not isinstance(value, dict) or not all(isinstance(t, dict) for t in value.values()):
+        raise ConfigError(
+            f"'{prefix}mt' must hold one table per engine, such as [{prefix}mt.deepl]",
+            path, _table_line(path, f"{prefix}mt") or _key_line(path, "mt"),
+        )  # fmt: skip
+    from . import mt
+
+    engines = {}
+    for name, table in value.items():
+        header = f"{prefix}mt.{name}"
+        try:
+            engines[name] = mt.engine_config(name, table, path=path)
+        except ConfigError as e:
+            bad = None
+            if name in mt.ENGINES:
+                bad = next((k for k, v in table.items() if not _accepted(name, k, v)), None)
+            message = e.message.replace("[mt.", f"[{prefix}mt.", 1)
+            line = _table_line(path, header, bad) or _table_line(path, f"{prefix}mt", name)
+            raise ConfigError(message, path, line) from e
+    return engines
+
+
+def _accepted(name: str, key: str, value: object) -> bool:
+    """Whether one key of an engine table is fine on its own: finds the line of the bad one."""
+    from . import mt
+
+    try:
+        mt.engine_config(name, {key: value})
+    except ConfigError:
+        return False
+    return True
+
+
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+
+
+def _table_line(path: Path, header: str, key: str | None = None) -> int | None:
+    """Line of ``key`` in the table ``[header]``, else of the header; None if not found."""
+    current = None
+    header_line = None
+    wanted = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=") if key else None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = _HEADER.match(line)
+        if match:
+            current = re.sub(r"[\s\"']", "", match[1])
+            if current == header:
+                header_line = number
+        elif current == header and wanted is not None and wanted.match(line):
+            return number
+    return header_line
 
 
 def validate_locale(code: str, *, path: Path | str | None = None, line: int | None = None) -> str:

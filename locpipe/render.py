@@ -9,20 +9,20 @@ import html
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
+import tomlkit
 import yaml
 
 from .model import Article, Key, Unit, UnitKind
 
-_NO_LINE_BREAKS = frozenset(
-    {UnitKind.HEADING, UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT}
-)
 # Text at the start of a line that would turn a paragraph line into another block.
 _BLOCK_START = re.compile(
     r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t]|$)|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
-    r"|(?P<fence>```|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
+    r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
 )
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_UNESCAPED_QUOTE = re.compile(r"(?<!\\)([\"'()])")
 
 
 def render_markdown(
@@ -40,12 +40,15 @@ def render_markdown(
     ``mark_fallback``, source text left in a foreign page is wrapped in a ``<span lang>``
     so HTML tells browsers and screen readers which language it is in. ``wrap`` may
     dress a translated unit's text (for HTML markers); ``extra_front_matter`` adds
-    ``key: value`` lines after ``lang``.
+    ``key: value`` fields after ``lang``.
     """
     data = article.text.encode()
     edits: list[tuple[int, int, str]] = []
+    toml = article.front_matter is not None and article.front_matter.format == "toml"
     for unit in article.units:
         translated = translations.get(unit.key)
+        if toml and unit.kind is UnitKind.FRONT_MATTER:
+            continue  # rewritten as a whole below, with tomlkit
         if translated is not None:
             source = data[unit.start : unit.end].decode()
             text = source if translated == unit.msgid else _format(
@@ -58,7 +61,10 @@ def render_markdown(
         ):
             source = data[unit.start : unit.end].decode()
             edits.append((unit.start, unit.end, _lang_span(source, article.lang)))
-    edits.extend(_lang_edit(article, locale, extra_front_matter))
+    if toml:
+        edits.append(_toml_edit(article, translations, locale, extra_front_matter))
+    else:
+        edits.extend(_lang_edit(article, locale, extra_front_matter))
     out = []
     cursor = 0
     for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
@@ -78,12 +84,17 @@ def _format(unit: Unit, text: str, newline: str) -> str:
     if unit.kind is UnitKind.FRONT_MATTER:
         return yaml_scalar(text)
     lines = text.split("\n")
-    if unit.kind in _NO_LINE_BREAKS:
+    if not unit.multiline:
         lines = [" ".join(line.strip() for line in lines)]
     lines = [escape_line_start(line) for line in lines]
+    if unit.kind is UnitKind.LINK_TITLE:
+        lines = [_UNESCAPED_QUOTE.sub(r"\\\1", line) for line in lines]
     if unit.kind in (UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL):
         lines = [_UNESCAPED_PIPE.sub(r"\\|", line) for line in lines]
-    return (unit.hard_break + newline + unit.prefix).join(lines)
+    text = (unit.hard_break + newline + unit.prefix).join(lines)
+    if unit.label is not None:
+        return f"{text}][{unit.label}]"
+    return text
 
 
 def escape_line_start(line: str) -> str:
@@ -104,14 +115,53 @@ def escape_line_start(line: str) -> str:
 
 
 def yaml_scalar(text: str) -> str:
-    """Write a string as a one-line YAML scalar: plain when that reads back the same."""
+    """Write a string as a one-line YAML scalar: plain when that reads back the same.
+
+    Plain only if it reads back in block and in flow context (``[a, b]``) alike.
+    """
     if "\n" not in text and text == text.strip() and text:
         try:
-            if yaml.safe_load(f"k: {text}") == {"k": text}:
+            if yaml.safe_load(f"k: {text}") == {"k": text} and yaml.safe_load(
+                f"k: [{text}]"
+            ) == {"k": [text]}:
                 return text
         except yaml.YAMLError:
             pass
     return json.dumps(text, ensure_ascii=False)
+
+
+def _toml_edit(
+    article: Article, translations: Mapping[Key, str], locale: str,
+    extra: Sequence[tuple[str, str]] = (),
+) -> tuple[int, int, str]:
+    """Rewrite TOML front matter with its translated values and ``lang``, keeping the rest."""
+    front = article.front_matter
+    assert front is not None
+    data = article.text.encode()
+    document = tomlkit.parse(data[front.body_start : front.body_end].decode())
+    for unit in article.units:
+        translated = translations.get(unit.key)
+        if unit.kind is UnitKind.FRONT_MATTER and translated is not None:
+            _toml_set(document, unit.detail.split("."), unit.msgid, translated)
+    document["lang"] = locale
+    for key, value in extra:
+        if key not in document:
+            document[key] = value
+    return front.body_start, front.body_end, tomlkit.dumps(document)
+
+
+def _toml_set(table: Any, path: Sequence[str], old: str, new: str) -> None:
+    for part in path[:-1]:
+        table = table.get(part)
+        if table is None:
+            return
+    value = table.get(path[-1])
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if item == old:
+                value[i] = new
+    elif value == old:
+        table[path[-1]] = new
 
 
 def _lang_edit(
@@ -129,7 +179,10 @@ def _lang_edit(
 
 
 def strip_front_matter(markdown: str) -> str:
-    """The Markdown body of a rendered article, without its front matter."""
-    match = re.match(r"\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", markdown,
-                     re.DOTALL | re.MULTILINE)
+    """The Markdown body of a rendered article, without its front matter (YAML or TOML)."""
+    match = re.match(
+        r"\ufeff?(?:---[ \t]*\r?\n.*?^(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n.*?^\+\+\+)"
+        r"[ \t]*(?:\r?\n|\Z)",
+        markdown, re.DOTALL | re.MULTILINE,
+    )
     return markdown[match.end():] if match else markdown

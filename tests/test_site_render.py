@@ -164,7 +164,7 @@ def test_front_matter_has_lang_translation_key_and_localised_date(merged: Path, 
     assert cli(merged, "render").exit_code == 0
     polish, english = read(merged, "pl/sample.md"), read(merged, "en/sample.md")
     assert "lang: pl\ntranslationKey: sample\ndate_display: 5 marca 2026\n---\n" in polish
-    assert "lang: en\ntranslationKey: sample\ndate_display: March 5, 2026\n---\n" in english
+    assert "lang: en\ntranslationKey: sample\ndate_display: \"March 5, 2026\"\n---\n" in english
     assert "date: 2026-03-05\n" in english and "title: A short guide\n" in english
 
 
