@@ -300,3 +300,16 @@ def test_publish_tables_in_pyproject(tmp_path: Path, cli: Cli) -> None:
     assert "skipped a [en]: 0% of the words are translated, 20% required" in result.output
     assert not (tmp_path / "build/en/a.html").exists()
     assert "a.html" not in (tmp_path / "build/en/index.html").read_text(encoding="utf-8")
+
+
+def test_toml_front_matter_gets_the_same_fields(tmp_path: Path, cli: Cli) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text(
+        '+++\ntitle = "Tytuł"\ndate = 2026-03-05\n+++\n\nTekst w akapicie.\n', encoding="utf-8")
+    (tmp_path / "locpipe.toml").write_text('locales = ["pl", "en"]\n', encoding="utf-8")
+    assert cli(tmp_path, "build").exit_code == 0
+    assert (tmp_path / "build/en/a.md").read_text(encoding="utf-8").startswith(
+        '+++\ntitle = "Tytuł"\ndate = 2026-03-05\nlang = "en"\ntranslationKey = "a"\n'
+        'date_display = "March 5, 2026"\n+++\n')
+    assert "<p>Tekst w&nbsp;akapicie.</p>" in (tmp_path / "build/pl/a.html").read_text(
+        encoding="utf-8")
