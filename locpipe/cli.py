@@ -17,7 +17,15 @@ from pathlib import Path
 import click
 
 from . import __version__, pipeline
-from .config import Config, PruneKind, PrunePolicy, load_config, validate_locale
+from .config import (
+    Config,
+    Outdated,
+    PruneKind,
+    PrunePolicy,
+    PublishPolicy,
+    load_config,
+    validate_locale,
+)
 from .errors import LocpipeError
 from .model import Coverage, FileStatus, Severity
 
@@ -186,12 +194,40 @@ def compile_(ctx: click.Context) -> None:
     ctx.exit(_finish(report))
 
 
+def _decisions(report: pipeline.RenderReport) -> None:
+    """Say which articles were left out, or published with passages in the source language."""
+    for decision in report.decisions:
+        where = f"{decision.article} [{decision.locale}]"
+        if decision.skipped:
+            click.echo(f"skipped {where}: {'; '.join(decision.reasons)} ({decision.path})")
+        elif decision.reasons:
+            click.echo(f"fallback {where}: {decision.fallback} passage(s) in the source "
+                       f"language; {'; '.join(decision.reasons)}")
+
+
 @main.command()
+@click.option("--policy", type=click.Choice([p.value for p in PublishPolicy]), default=None,
+              help="For articles below the gate: skip them, or publish with the source text "
+                   "where a translation is missing.  [default: from config, else fallback]")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
+              help="Percent of an article's words that must be translated to pass the gate.")
+@click.option("--outdated", type=click.Choice([o.value for o in Outdated]), default=None,
+              help="Show translations whose source changed since (marked), or the source.")
+@click.option("--show-machine/--hide-machine", default=None,
+              help="Show unreviewed machine translations (marked) instead of the source.")
 @click.pass_context
-def render(ctx: click.Context) -> None:
-    """Write every article in every locale as Markdown and HTML."""
-    report = _run(ctx, "render_all")
+def render(ctx: click.Context, policy: str | None, min_coverage: float | None,
+           outdated: str | None, show_machine: bool | None) -> None:
+    """Write every article in every locale as Markdown and HTML, with index pages."""
+    report = pipeline.render_all(
+        _config(ctx),
+        policy=PublishPolicy(policy) if policy else None,
+        min_coverage=min_coverage,
+        outdated=Outdated(outdated) if outdated else None,
+        show_machine=show_machine,
+    )
     _files(report)
+    _decisions(report)
     ctx.exit(_finish(report))
 
 
@@ -285,10 +321,12 @@ def build(ctx: click.Context) -> None:
     """Extract, update, compile and render, then show the coverage."""
     config = _config(ctx)
     report = pipeline.Report()
-    for step in (pipeline.extract, pipeline.update, pipeline.compile_catalogs,
-                 pipeline.render_all):
+    for step in (pipeline.extract, pipeline.update, pipeline.compile_catalogs):
         report.extend(step(config))
+    rendered = pipeline.render_all(config)
+    report.extend(rendered)
     _files(report)
+    _decisions(rendered)
     coverage = pipeline.check(config, run_checks=False)
     if coverage.coverage:
         _table(coverage.coverage)

@@ -57,3 +57,25 @@ def find_articles(config: Config) -> tuple[list[SourceFile], list[ContentError]]
                 source.display))
     kept = sorted((s for s in found if s.name not in clashing), key=lambda s: s.name)
     return kept, sorted(errors, key=lambda e: str(e.path))
+
+
+def find_assets(config: Config) -> list[tuple[str, Path]]:
+    """Every other file below the content folder (images and the like), as (name, path).
+
+    Hidden files and folders are left out; the name is the path below the content folder.
+    """
+    base = config.content_path
+    if not base.is_dir():
+        return []
+    root = config.root.resolve()
+    found = []
+    for path in base.rglob("*"):
+        rel = path.relative_to(base)
+        if not path.is_file() or path.suffix == ".md":
+            continue
+        if not path.resolve().is_relative_to(root):
+            continue  # a link out of the project: never copied into the output
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        found.append((rel.as_posix(), path))
+    return sorted(found)

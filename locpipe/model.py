@@ -112,6 +112,18 @@ class EntryState(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Translation:
+    """What a catalogue holds for one entry, as much as rendering needs to decide on it."""
+
+    msgstr: str
+    state: EntryState
+    previous_msgid: str | None = None
+    """The source text the translation was made for, when the source changed since (``#|``)."""
+    machine: str | None = None
+    """The engine that made it, when a translator comment says it is a machine translation."""
+
+
+@dataclass(frozen=True)
 class Counts:
     """How many entries, or source words, are in each state."""
 
@@ -172,6 +184,7 @@ class FileStatus(enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    REMOVED = "removed"
     FAILED = "failed"
 
 

@@ -19,14 +19,34 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from . import catalog, checks, render, segment
+from . import catalog, checks, publish, render, segment, site
 from . import merge as merging
-from .config import Config, PruneKind, PrunePolicy
-from .discover import SourceFile, find_articles
+from .config import (
+    Config,
+    Outdated,
+    OutputFormat,
+    OutputLayout,
+    PruneKind,
+    PrunePolicy,
+    Publish,
+    PublishPolicy,
+    table_line,
+)
+from .discover import SourceFile, find_articles, find_assets
 from .errors import CatalogError, ConfigError, ContentError, EngineError, LocpipeError
 from .lock import LOCK_NAME, project_lock
 from .memory import Memory
-from .model import Article, Coverage, EntryState, FileResult, FileStatus, Issue, Key, Severity
+from .model import (
+    Article,
+    Coverage,
+    EntryState,
+    FileResult,
+    FileStatus,
+    Issue,
+    Key,
+    Severity,
+    Translation,
+)
 from .pseudo import PSEUDO_LOCALE, pseudo_text
 
 if TYPE_CHECKING:
@@ -351,49 +371,183 @@ def _compile_catalogs(config: Config) -> Report:
 # -- render -------------------------------------------------------------------------------
 
 
-def _relative(from_file: str, to_file: str) -> str:
-    return Path(os.path.relpath(to_file, os.path.dirname(from_file) or ".")).as_posix()
+@dataclass
+class RenderReport(Report):
+    """What ``render`` wrote, and the publish decision for every article in every target."""
+
+    decisions: list[publish.Decision] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[publish.Decision]:
+        return [d for d in self.decisions if d.skipped]
 
 
-def render_all(config: Config) -> Report:
-    """Write every article in every locale as Markdown and as an HTML page."""
-    report = Report()
-    for article in load_articles(config, report):
-        locales = [article.lang, *config.targets(article.lang)]
-        outputs = {loc: f"{loc}/{article.name}" for loc in locales}
-        for locale in locales:
-            try:
-                translations = _translations(config, article, locale)
-            except LocpipeError as e:
-                report.errors.append(e)
-                continue
-            markdown = render.render_markdown(article, translations, locale=locale)
-            marked = render.render_markdown(article, translations, locale=locale,
-                                            mark_fallback=True)
-            here = outputs[locale] + ".html"
-            alternates = [
-                render.Alternate(loc, _relative(here, outputs[loc] + ".html"),
-                                 render.language_name(loc))
-                for loc in sorted(locales)
-            ]
-            page = render.render_html(
-                article, marked, locale=locale, translations=translations,
-                alternates=alternates,
-                default_href=_relative(here, outputs[article.lang] + ".html"),
-            )
-            base = config.output_path / outputs[locale]
-            _guarded_write(config, report, base.with_suffix(".md"), markdown)
-            _guarded_write(config, report, base.with_suffix(".html"), page)
+def render_all(
+    config: Config,
+    *,
+    policy: PublishPolicy | None = None,
+    min_coverage: float | None = None,
+    outdated: Outdated | None = None,
+    show_machine: bool | None = None,
+) -> RenderReport:
+    """Write every article in every locale whose publish gate lets it through.
+
+    The options, where given, win over the configuration's publish settings. Files of
+    an article that is skipped now but was rendered before are removed, so a stale
+    translation is never left published.
+    """
+    report = RenderReport()
+    pages = site.Site.from_config(config)
+    articles = load_articles(config, report)
+    _check_article_tables(config, articles, report)
+    options = {"policy": policy, "min_coverage": min_coverage, "outdated": outdated,
+               "show_machine": show_machine}
+    listed: dict[str, list[site.Summary]] = {locale: [] for locale in config.locales}
+    for article in articles:
+        settings = publish.settings_for(config.publish_for(article.name), **options)  # type: ignore[arg-type]
+        try:
+            _render_article(config, pages, article, settings, report, listed)
+        except LocpipeError as e:
+            report.errors.append(e)
+    if OutputFormat.HTML in config.output_formats:
+        _render_indexes(config, pages, listed, report)
+    _copy_assets(config, report)
     return report
 
 
-def _translations(config: Config, article: Article, locale: str) -> dict[tuple[str | None, str], str]:
+def _copy_assets(config: Config, report: Report) -> None:
+    """Put the content folder's other files (images) where the pages' relative links expect."""
+    for name, path in find_assets(config):
+        if config.output_layout is OutputLayout.SUFFIX:
+            targets = [name]
+        else:
+            targets = [f"{locale}/{name}" for locale in config.locales]
+        try:
+            data = path.read_bytes()
+            for target in targets:
+                _guarded_write(config, report, _confined(config, target), data)
+        except OSError as e:
+            report.errors.append(ContentError(f"cannot read: {e.strerror}",
+                                              _display(config, path)))
+        except LocpipeError as e:
+            report.errors.append(e)
+
+
+def _check_article_tables(config: Config, articles: Sequence[Article], report: Report) -> None:
+    names = {article.name for article in articles}
+    for name in config.articles:
+        if name not in names:
+            prefix = "tool.locpipe." if config.source == "pyproject.toml" else ""
+            where = f'{prefix}articles."{name}"'
+            line = table_line(config.root / config.source, where) if config.source else None
+            report.errors.append(ConfigError(
+                f"[{where}] names no article in {config.content_dir}/; "
+                "use the file's path below it without .md", config.source, line))
+
+
+def _render_article(
+    config: Config,
+    pages: site.Site,
+    article: Article,
+    settings: Publish,
+    report: RenderReport,
+    listed: dict[str, list[site.Summary]],
+) -> None:
+    site.check_name(article.name, article.path)
+    layout = config.output_layout
+    html_wanted = OutputFormat.HTML in config.output_formats
+    if html_wanted and article.name == "index":
+        raise ContentError("the name 'index' is taken by the index pages; rename the article",
+                           article.path, 1)
+    decisions: dict[str, publish.Decision] = {}
+    for locale in [article.lang, *config.targets(article.lang)]:
+        try:
+            found = _catalog_translations(config, article, locale)
+        except LocpipeError as e:
+            report.errors.append(e)
+            continue
+        decisions[locale] = publish.decide(article, found, locale=locale, settings=settings)
+    report.decisions.extend(d for loc, d in decisions.items() if loc != article.lang)
+    # Every rendered version, in the order of `locales`, for hreflang links and the switcher.
+    pages_of = {loc: site.output_file(article.name, loc, ".html", layout)
+                for loc in config.locales if loc in decisions and decisions[loc].publish}
+    for locale, decision in decisions.items():
+        files = [site.output_file(article.name, locale, suffix, layout)
+                 for suffix, kind in ((".md", OutputFormat.MARKDOWN), (".html", OutputFormat.HTML))
+                 if kind in config.output_formats]
+        targets = {Path(f).suffix: _confined(config, f, article) for f in files}
+        if not decision.publish:
+            for path in targets.values():
+                _remove(config, report, path)
+            continue
+        texts = site.neutralised(article, decision.texts)
+        if ".md" in targets:
+            extras = site.front_matter_extras(article, locale, config)
+            markdown = render.render_markdown(article, texts, locale=locale,
+                                              extra_front_matter=extras)
+            _guarded_write(config, report, targets[".md"], markdown)
+        if ".html" in targets:
+            marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,
+                                            wrap=site.marker(decision))
+            index = site.index_file(locale, layout)
+            page = site.article_page(pages, article, render.strip_front_matter(marked),
+                                     decision=decision, texts=texts, files=pages_of, index=index)
+            _guarded_write(config, report, targets[".html"], page)
+            if locale in listed:
+                listed[locale].append(site.summary(
+                    pages, article, locale=locale, texts=texts,
+                    href=site.relative_href(index, pages_of[locale])))
+
+
+def _render_indexes(
+    config: Config, pages: site.Site, listed: dict[str, list[site.Summary]], report: Report
+) -> None:
+    indexes = {loc: site.index_file(loc, config.output_layout) for loc in config.locales}
+    for locale, summaries in listed.items():
+        page = site.index_page(pages, summaries, locale=locale, files=indexes)
+        try:
+            _guarded_write(config, report, _confined(config, indexes[locale]), page)
+        except LocpipeError as e:
+            report.errors.append(e)
+    root = site.root_page(pages, files=indexes)
+    _guarded_write(config, report, _confined(config, site.ROOT_INDEX), root)
+
+
+def _confined(config: Config, relative: str, article: Article | None = None) -> Path:
+    """The output file, refused when it (or a link on its way) leads outside ``output_dir``."""
+    path = config.output_path / relative
+    base = config.output_path.resolve()
+    if not path.resolve().is_relative_to(base):
+        raise ContentError(
+            f"refusing to write {config.output_dir}/{relative}: it leads outside "
+            f"{config.output_dir}/ (a symbolic link?); remove the link"
+            + (" or rename the article" if article else ""),
+            article.path if article else config.output_dir, 1 if article else None)
+    return path
+
+
+def _remove(config: Config, report: Report, path: Path) -> None:
+    if not path.is_file():
+        return
+    display = _display(config, path)
+    try:
+        path.unlink()
+    except OSError as e:
+        report.errors.append(LocpipeError(f"cannot remove: {e.strerror}", display))
+        report.files.append(FileResult(display, FileStatus.FAILED))
+        return
+    report.files.append(FileResult(display, FileStatus.REMOVED))
+
+
+def _catalog_translations(
+    config: Config, article: Article, locale: str
+) -> dict[tuple[str | None, str], Translation]:
     if locale == article.lang:
         return {}
     path = config.catalog_path(article.name, locale)
     if not path.exists():
         return {}
-    return catalog.publishable(catalog.read_catalog(path, _display(config, path)))
+    return catalog.translations(catalog.read_catalog(path, _display(config, path)))
 
 
 # -- status and check ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ replace exactly the translated text and keep every other byte of the source.
 from __future__ import annotations
 
 import bisect
+import enum
 import re
 import tomllib
 from collections.abc import Collection, Iterator, Sequence
@@ -648,3 +649,48 @@ def literal_text_spans(text: str, labels: Collection[str] = ()) -> list[tuple[in
     # A footnote reference reads as plain text when its unit is parsed without the note.
     notes = [m.span() for m in _FOOTNOTE_REF.finditer(text)]
     return [s for s in spans if not any(a < s[1] and s[0] < b for a, b in notes)]
+
+
+class SpanKind(enum.Enum):
+    """Markup in a piece of inline Markdown that can make a page do something."""
+
+    HTML = "html"
+    LINK = "link"
+    IMAGE = "image"
+    AUTOLINK = "autolink"
+
+
+@dataclass(frozen=True)
+class MarkupSpan:
+    """Where raw HTML or a link sits in a piece of Markdown, in characters."""
+
+    kind: SpanKind
+    start: int
+    end: int
+    value: str
+    """The raw HTML, or the destination as the parser read it (entities decoded)."""
+
+
+def markup_spans(text: str) -> list[MarkupSpan]:
+    """List the raw HTML, links and images of a piece of Markdown with their positions."""
+    data = text.encode("utf-8")
+
+    def chars(offset: int) -> int:
+        return len(data[:offset].decode("utf-8", errors="ignore"))
+
+    spans = []
+    for found, span in pyromark.events_with_range(text, options=OPTIONS):
+        event: Any = found
+        start, end = chars(span["start"]), chars(span["end"])
+        if isinstance(event, dict) and "Start" in event and _tag(event["Start"]) in (
+            "Link", "Image"
+        ):
+            tag = _tag(event["Start"])
+            value = event["Start"][tag]
+            kind = SpanKind.IMAGE if tag == "Image" else SpanKind.LINK
+            if tag == "Link" and value["link_type"] in ("Autolink", "Email"):
+                kind = SpanKind.AUTOLINK
+            spans.append(MarkupSpan(kind, start, end, value["dest_url"]))
+        elif isinstance(event, dict) and ("InlineHtml" in event or "Html" in event):
+            spans.append(MarkupSpan(SpanKind.HTML, start, end, text[start:end]))
+    return spans
