@@ -103,3 +103,16 @@ def test_bad_catalogue(two: Path, cli: Cli, mangle, expected: str) -> None:  # t
     after = snapshot(two)
     changed = {k for k in after if after[k] != before.get(k)}
     assert changed == {"locales/en/LC_MESSAGES/zz-other.po"}
+
+
+def test_yaml_front_matter_cannot_run_code(two: Path, cli: Cli, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    (two / "content" / "evil.md").write_text(
+        f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n---\nx\n',
+        encoding="utf-8",
+    )
+    result = cli(two, "extract")
+    assert result.exit_code == 2
+    assert "content/evil.md:2: invalid YAML front matter" in result.output
+    assert not marker.exists()
+    assert (two / "locales/templates/zz-other.pot").is_file()
