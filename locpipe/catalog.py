@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from . import __version__
+from . import __version__, poformat
 from .errors import CatalogError
 from .model import Article, Counts, EntryState, Key, Translation, Unit, UnitKind
 
@@ -182,14 +182,14 @@ def refresh_header(po: polib.POFile, template: polib.POFile, locale: str) -> str
     left alone here: see :func:`stamp_header`.
     """
     meta = po.metadata
-    meta["Project-Id-Version"] = template.metadata.get("Project-Id-Version", "")
-    meta["Language"] = locale
-    meta["MIME-Version"] = "1.0"
-    meta["Content-Type"] = "text/plain; charset=UTF-8"
-    meta["Content-Transfer-Encoding"] = "8bit"
+    _put(meta, "Project-Id-Version", template.metadata.get("Project-Id-Version", ""))
+    _put(meta, "Language", locale)
+    _put(meta, "MIME-Version", "1.0")
+    _put(meta, "Content-Type", "text/plain; charset=UTF-8")
+    _put(meta, "Content-Transfer-Encoding", "8bit")
     existing = meta.get("Plural-Forms")
     if existing is None:
-        meta["Plural-Forms"] = plural_forms(locale)
+        _put(meta, "Plural-Forms", plural_forms(locale))
         return None
     problem = plural_disagreement(existing, locale)
     if problem is None:
@@ -206,13 +206,38 @@ def refresh_header(po: polib.POFile, template: polib.POFile, locale: str) -> str
             f"{meta['Plural-Forms']!r} (plural entries marked fuzzy)")
 
 
+_HEADER_ORDER = (
+    "Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+    "Content-Transfer-Encoding", "Plural-Forms",
+)
+
+
+def _put(meta: dict[str, str], key: str, value: str) -> None:
+    """Set a header field; a missing standard one goes where gettext tools put it."""
+    if key in meta or key not in _HEADER_ORDER:
+        meta[key] = value
+        return
+    rank = _HEADER_ORDER.index(key)
+    items = list(meta.items())
+    at = 0
+    for number, (other, _) in enumerate(items):
+        if other in _HEADER_ORDER and _HEADER_ORDER.index(other) < rank:
+            at = number + 1
+    items.insert(at, (key, value))
+    meta.clear()
+    meta.update(items)
+
+
 def stamp_header(po: polib.POFile, template: polib.POFile) -> None:
     """Set the fields that say when and by what a catalogue was last merged.
 
     Called only when an entry really changed, so a run that changes nothing else does not
     churn these dates.
     """
-    po.metadata["POT-Creation-Date"] = template.metadata.get("POT-Creation-Date", "")
+    date = template.metadata.get("POT-Creation-Date")
+    if date:
+        _put(po.metadata, "POT-Creation-Date", date)
     po.metadata["X-Generator"] = GENERATOR
 
 
@@ -288,9 +313,23 @@ def read_catalog(path: Path, display: str) -> polib.POFile:
 
 
 def dumps(po: polib.POFile, *, wrap: bool = True) -> str:
-    """Serialise a catalogue deterministically."""
-    po.wrapwidth = 79 if wrap else 0
-    return str(po)
+    """Serialise a catalogue exactly as GNU ``msgcat`` (``--no-wrap`` without ``wrap``) would.
+
+    So any gettext tool or editor that rewrites the file in gettext's own layout leaves it
+    unchanged, and diffs show only real changes.
+    """
+    return poformat.dumps(po, width=79, wrap=wrap)
+
+
+def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
+    """Whether two catalogues have the same entries as gettext writes them (headers aside)."""
+    return _entries_text(a) == _entries_text(b)
+
+
+def _entries_text(po: polib.POFile) -> str:
+    body = polib.POFile()
+    body.extend(po)
+    return poformat.dumps(body)
 
 
 def publishable(po: polib.POFile) -> dict[Key, str]:

@@ -126,12 +126,18 @@ def _stamp(entry: polib.POEntry, today: dt.date) -> None:
 
 
 def _make_obsolete(entry: polib.POEntry, today: dt.date | None) -> polib.POEntry:
-    """An obsolete copy: no previous source (polib cannot read ``#~|`` back), dated."""
+    """An obsolete copy, without a previous source (polib cannot read ``#~|`` back).
+
+    An entry that becomes obsolete now (``today`` given) is dated and loses its extracted
+    comments and references, which described a place in the article that is gone.
+    """
     gone = _copy(entry)
     gone.obsolete = True
     gone.previous_msgid = gone.previous_msgctxt = gone.previous_msgid_plural = None
     if today is not None:
         _stamp(gone, today)
+        gone.comment = ""
+        gone.occurrences = []
     return gone
 
 

@@ -177,13 +177,6 @@ def load_articles(config: Config, report: Report) -> list[Article]:
 # -- extract ------------------------------------------------------------------------------
 
 
-def _existing_date(path: Path, key: str) -> str | None:
-    try:
-        return str(polib.pofile(path.read_text(encoding="utf-8")).metadata.get(key) or "") or None
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-
-
 def extract(config: Config, *, dry_run: bool = False) -> Report:
     """Write a template for every article; keep its date unless its entries changed."""
     with _writing(config, dry_run=dry_run):
@@ -194,14 +187,24 @@ def _extract(config: Config, *, dry_run: bool) -> Report:
     report = Report()
     for article in load_articles(config, report):
         path = config.template_path(article.name)
-        old_date = _existing_date(path, "POT-Creation-Date")
-        template = catalog.build_template(article, creation_date=old_date or catalog.now())
+        old = _parse_quietly(_read_text(path))
+        template = catalog.build_template(article, creation_date=catalog.now())
+        if old is not None and catalog.same_entries(old, template):
+            # Nothing to translate changed: keep the date and generator, so neither a
+            # re-extraction nor a new locpipe version churns the templates.
+            for key in ("POT-Creation-Date", "X-Generator"):
+                if old.metadata.get(key):
+                    template.metadata[key] = old.metadata[key]
         text = catalog.dumps(template, wrap=config.wrap)
-        if old_date is not None and _read_text(path) != text:
-            template.metadata["POT-Creation-Date"] = catalog.now()
-            text = catalog.dumps(template, wrap=config.wrap)
         _guarded_write(config, report, path, text, entries=len(template), dry_run=int(dry_run))
     return report
+
+
+def _parse_quietly(text: str | None) -> polib.POFile | None:
+    try:
+        return None if text is None else polib.pofile(text)
+    except (OSError, ValueError):
+        return None
 
 
 def _read_text(path: Path) -> str | None:

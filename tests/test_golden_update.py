@@ -2,17 +2,18 @@
 
 Each folder of ``tests/golden/update/`` holds ``template.pot``, usually ``before.po`` (the
 catalogue as a translator left it), sometimes ``memory/*.po`` (other catalogues of the
-locale) and ``args`` (the command, ``update`` when absent). The test lays them out in a
-project, runs the command, and compares the catalogue with ``after.po`` and the command's
-output with ``report.txt``. Both were reviewed by hand; after an intended change, run
-``LOCPIPE_UPDATE_GOLDEN=1 python3 -m pytest tests/test_golden_update.py`` and review
-``git diff tests/golden/update`` before committing it.
+locale), ``args`` (the command, ``update`` when absent) or ``locpipe.toml``. The test lays
+them out in a project, runs the command, and compares the catalogue with ``after.po`` and
+the command's output with ``report.txt``. Both were reviewed by hand; after an intended
+change, run ``LOCPIPE_UPDATE_GOLDEN=1 python3 -m pytest tests/test_golden_update.py`` and
+review ``git diff tests/golden/update`` before committing it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import polib
@@ -32,8 +33,12 @@ def _expect(path: Path, actual: str) -> None:
 def _project(case: str, root: Path) -> tuple[Path, list[str]]:
     """Lay the case out as a project; return the catalogue's path and the command."""
     folder = GOLDEN / "update" / case
-    (root / "locpipe.toml").parent.mkdir(parents=True)
-    (root / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en"]\n')
+    root.mkdir(parents=True)
+    config = folder / "locpipe.toml"
+    if config.exists():
+        shutil.copy(config, root / "locpipe.toml")
+    else:
+        (root / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en"]\n')
     template = folder / "template.pot"
     source = polib.pofile(str(template)).metadata["X-Source-Language"]
     locale = "pl" if source == "en" else "en"
@@ -59,6 +64,11 @@ def test_golden_update(case: str, tmp_path: Path, cli: Cli) -> None:
     _expect(folder / "after.po", path.read_text(encoding="utf-8"))
     _expect(folder / "report.txt", result.output)
     assert msgfmt_check(path).returncode == 0, msgfmt_check(path).stderr
+    # Written as GNU msgcat writes it: gettext tools leave the file as it is.
+    wrap = [] if "wrap = false" not in (tmp_path / "project/locpipe.toml").read_text() \
+        else ["--no-wrap"]
+    msgcat = subprocess.run(["msgcat", *wrap, str(path)], capture_output=True, check=True)
+    assert msgcat.stdout == path.read_bytes()
     if case == "unchanged":
         assert path.read_bytes() == (folder / "before.po").read_bytes()
     # Running the command again changes nothing.

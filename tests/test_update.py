@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
 import polib
+import pytest
 from support import Cli, msgfmt_check, snapshot
 
 from locpipe import catalog
@@ -150,9 +150,9 @@ GNU_PL = "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%10
 
 
 def _set_plural_forms(path: Path, value: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r'"Plural-Forms: [^\n]*\\n"', f'"Plural-Forms: {value}\\\\n"', text),
-                    encoding="utf-8")
+    po = catalog.read_catalog(path, path.name)
+    po.metadata["Plural-Forms"] = value
+    path.write_text(catalog.dumps(po), encoding="utf-8")
 
 
 def test_polish_plural_forms_that_agree_with_cldr_are_kept(shipped: Path, cli: Cli) -> None:
@@ -253,3 +253,50 @@ def test_update_of_a_thousand_unchanged_catalogues_writes_no_file(tmp_path: Path
     assert result.exit_code == 0, result.output
     assert result.output == "1000 catalogue(s), 0 changed: kept 5000\n"
     assert _inodes(root / "locales") == files
+
+
+def test_written_files_are_as_msgcat_writes_them(shipped: Path, cli: Cli) -> None:
+    _add_article(shipped)
+    article = shipped / "content" / "mentoring.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(*EDITED), encoding="utf-8")
+    assert cli(shipped, "extract").exit_code == 0
+    assert cli(shipped, "update").exit_code == 0
+    files = sorted((shipped / "locales").rglob("*.po*"))
+    assert len(files) == 6  # 3 templates, 3 catalogues
+    for path in files:
+        msgcat = subprocess.run(["msgcat", str(path)], capture_output=True, check=True)
+        assert msgcat.stdout == path.read_bytes(), path
+
+
+def test_without_wrapping_files_are_as_msgcat_no_wrap_writes_them(tmp_path: Path,
+                                                                   cli: Cli) -> None:
+    root = tmp_path / "nowrap"
+    (root / "content").mkdir(parents=True)
+    (root / "locpipe.toml").write_text(
+        'source_locale = "pl"\nlocales = ["pl", "en"]\nwrap = false\n', encoding="utf-8")
+    (root / "content" / "a.md").write_text(f"# Tytuł\n\n{KEPT} {KEPT}\n", encoding="utf-8")
+    assert cli(root, "extract").exit_code == 0
+    assert cli(root, "update").exit_code == 0
+    for path in sorted((root / "locales").rglob("*.po*")):
+        msgcat = subprocess.run(["msgcat", "--no-wrap", str(path)], capture_output=True,
+                                check=True)
+        assert msgcat.stdout == path.read_bytes(), path
+        assert max(len(line) for line in path.read_text(encoding="utf-8").splitlines()) > 200
+
+
+def test_template_date_and_generator_change_only_with_the_entries(
+    shipped: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = shipped / "locales/templates/mentoring.pot"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "X-Generator: locpipe 0.1.0", "X-Generator: locpipe 0.0.1"), encoding="utf-8")
+    saved = template.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # a later run
+    assert "updated" not in cli(shipped, "extract").output
+    assert template.read_bytes() == saved
+    article = shipped / "content" / "mentoring.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(*EDITED), encoding="utf-8")
+    assert "updated locales/templates/mentoring.pot" in cli(shipped, "extract").output
+    meta = polib.pofile(str(template)).metadata
+    assert meta["POT-Creation-Date"] == "2027-01-15 08:00+0000"
+    assert meta["X-Generator"] == "locpipe 0.1.0"
