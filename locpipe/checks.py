@@ -216,8 +216,9 @@ def _count(label: str, source: int, target: int) -> Iterator[str]:
         yield f"{source} {label} in the source, {target} in the translation"
 
 
-_URL = re.compile(r"""\b(?:https?|ftp)://[^\s<>"'`\[\]()]+(?:\([^\s()]*\)[^\s<>"'`\[\]()]*)*"""
-                  r"""|\bwww\.[\w-]+(?:\.[\w-]+)+[^\s<>"'`\[\]()]*""")
+_URL_CHARS = r"""[^\s<>"'`\[\]()“”‘’«»„]"""
+_URL = re.compile(rf"\b(?:https?|ftp)://\w{_URL_CHARS}*(?:\([^\s()]*\){_URL_CHARS}*)*"
+                  rf"|\bwww\.[\w-]+(?:\.[\w-]+)+{_URL_CHARS}*")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _TRAILING = ".,;:!?'\"”’»)"
 
@@ -491,7 +492,7 @@ def _polish_quotes(pair: Pair) -> Iterator[str]:
         yield "quotation mark “: Polish opens with „ and closes with ”"
 
 
-_SINGLE_LETTER = re.compile(r"(?:^|[\s(„«])([wziaouWZIAOU])[*_~]*[ \t]*$")
+_SINGLE_LETTER = re.compile(r"\S[*_~]*\s+[(„«]?([wziaouWZIAOU])[*_~]*[ \t]*$")
 
 
 @translation_check("pl-single-letter", Severity.WARNING, languages=["pl"])
@@ -590,11 +591,12 @@ def _plural_fit(cat: Catalogue, line: int, forms: list[int]) -> Iterator[tuple[i
     cldr_to_ours: dict[int, int] = {}
     for n, (f, g) in enumerate(zip(forms, want, strict=True)):
         if ours_to_cldr.setdefault(f, g) != g or cldr_to_ours.setdefault(g, f) != f:
-            first = next(m for m in _SAMPLES if (forms[m] == f) != (want[m] == g))
-            rule = f"nplurals={reference[0]}; plural={reference[1]};"
-            yield line, (f"Plural-Forms does not fit {_language_name(cat.locale)}: n={n} and "
-                         f"n={first} {'share' if forms[first] == f else 'differ in'} a form, "
-                         f"unlike CLDR's rule; use '{rule}'")
+            other = next(m for m in _SAMPLES if (forms[m] == f) != (want[m] == g))
+            low, high = sorted((n, other))
+            how = "share a form" if forms[other] == f else "have different forms"
+            rule = f"nplurals={reference[0]}; plural=({reference[1]});"
+            yield line, (f"Plural-Forms does not fit {_language_name(cat.locale)}: n={low} and "
+                         f"n={high} {how}, unlike in CLDR's rule; use '{rule}'")
             return
 
 
