@@ -257,7 +257,7 @@ def to_message(entry: polib.POEntry) -> Message:
     return Message(
         msgid=entry.msgid,
         msgstr=entry.msgstr,
-        line=entry.linenum,
+        line=entry.linenum or 0,
         state=entry_state(entry),
         msgctxt=entry.msgctxt,
         msgid_plural=entry.msgid_plural or "",
@@ -281,7 +281,7 @@ def to_catalogue(
     for match in _HEADER_FIELD.finditer(text, 0, header_end if header_end >= 0 else len(text)):
         lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
     messages = tuple(
-        to_message(e) for e in sorted(po, key=lambda e: e.linenum)
+        to_message(e) for e in sorted(po, key=lambda e: e.linenum or 0)
         if e.msgid != "" or e.msgctxt
     )
     return Catalogue(

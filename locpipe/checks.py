@@ -216,11 +216,11 @@ def _count(label: str, source: int, target: int) -> Iterator[str]:
         yield f"{source} {label} in the source, {target} in the translation"
 
 
-_URL_CHARS = r"""[^\s<>"'`\[\]()“”‘’«»„]"""
+_URL_CHARS = r"""[^\s<>"'`\[\]()“”‘’«»„]"""  # noqa: RUF001
 _URL = re.compile(rf"\b(?:https?|ftp)://\w{_URL_CHARS}*(?:\([^\s()]*\){_URL_CHARS}*)*"
                   rf"|\bwww\.[\w-]+(?:\.[\w-]+)+{_URL_CHARS}*")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_TRAILING = ".,;:!?'\"”’»)"
+_TRAILING = ".,;:!?'\"”’»)"  # noqa: RUF001
 
 
 def _urls(text: str) -> list[str]:
@@ -326,9 +326,12 @@ def _line_breaks(pair: Pair) -> Iterator[str]:
         yield f"hard line breaks: {want} in the source, {got} in the translation"
 
 
-_ENDINGS = {".": ".", "。": ".", "।": ".", "…": "…", "!": "!", "！": "!", "?": "?", "？": "?",
-            "؟": "?", ":": ":", "：": ":", ";": ";", "；": ";"}
-_CLOSERS = "\"'”’»)]*_~ \u00a0"
+# Full-width and other scripts' marks end a sentence as their ASCII forms do.
+_ENDINGS = {
+    ".": ".", "。": ".", "।": ".", "…": "…", "!": "!", "?": "?", "؟": "?", ":": ":", ";": ";",
+    "\uff01": "!", "\uff1f": "?", "\uff1a": ":", "\uff1b": ";",
+}
+_CLOSERS = "\"'”’»)]*_~ \u00a0"  # noqa: RUF001
 
 
 def _ending(text: str) -> str:

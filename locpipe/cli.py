@@ -14,6 +14,7 @@ import click
 
 from . import __version__, checks, formats, pipeline
 from .config import Config, load_config, validate_locale
+from .coverage import CheckReport
 from .errors import LocpipeError
 from .model import Coverage, CoverageUnit, FileStatus
 
@@ -205,7 +206,7 @@ def _gate_options(function: Callable[..., None]) -> Callable[..., None]:
     return function
 
 
-def _run_check(ctx: click.Context, options: dict[str, object]) -> pipeline.CheckReport:
+def _run_check(ctx: click.Context, options: dict[str, object]) -> CheckReport:
     unit = options["coverage_unit"]
     return pipeline.check(
         _config(ctx),
@@ -227,7 +228,7 @@ def _run_check(ctx: click.Context, options: dict[str, object]) -> pipeline.Check
 @click.option("--list-checks", is_flag=True, expose_value=False, is_eager=True,
               callback=_list_checks, help="List the checks, their severities, and exit.")
 @click.pass_context
-def check(ctx: click.Context, strict: bool, output: str, **options: object) -> None:
+def check(ctx: click.Context, /, strict: bool, output: str, **options: object) -> None:
     """Gate for CI: coverage, required units, stale files and quality checks.
 
     Checks the project's catalogues, or the given .po files (made by locpipe or not).
@@ -248,7 +249,7 @@ def check(ctx: click.Context, strict: bool, output: str, **options: object) -> N
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folder for the report [default: <output_dir>/report].")
 @click.pass_context
-def report(ctx: click.Context, out: Path | None, **options: object) -> None:
+def report(ctx: click.Context, /, out: Path | None, **options: object) -> None:
     """Write an HTML coverage report: coverage bars, problems, each source beside its translation.
     """
     config = _config(ctx)

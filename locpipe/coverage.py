@@ -116,8 +116,8 @@ def required_issues(catalogue: Catalogue, required: Sequence[str]) -> list[Issue
 class Totals:
     """Entries and words summed over several catalogues."""
 
-    entries: Counts = Counts()
-    words: Counts = Counts()
+    entries: Counts = field(default_factory=Counts)
+    words: Counts = field(default_factory=Counts)
     catalogues: int = 0
 
     def __add__(self, cov: Coverage) -> Totals:

@@ -192,7 +192,8 @@ def to_github(result: CheckReport, *, strict: bool = False) -> str:
         props.append("title=locpipe")
         lines.append(f"::error {','.join(props)}::{_escape_data(error.message)}")
     everything = total(result.coverage)
-    lines.append(f"::notice title=locpipe coverage::{_escape_data(_summary(everything.entries, 'entries'))}")
+    summary = _escape_data(_summary(everything.entries, "entries"))
+    lines.append(f"::notice title=locpipe coverage::{summary}")
     verdict = "passed" if result.passed(strict=strict) else "failed"
     lines.append(f"locpipe check {verdict}")
     return "\n".join(lines) + "\n"
@@ -229,4 +230,5 @@ def to_junit(result: CheckReport, *, strict: bool = False) -> str:
     suite.set("failures", str(failures))
     suite.set("errors", str(len(result.errors)))
     ET.indent(suite)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
+    body = ET.tostring(suite, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

@@ -7,6 +7,7 @@ in) and 4 (events and replies out) as NUL-terminated JSON, so no websocket libra
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -147,10 +148,8 @@ class Browser:
     # -- lifetime -------------------------------------------------------------------------
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(BrowserError, OSError):
             self.send("Browser.close", session="")
-        except (BrowserError, OSError):
-            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -232,7 +232,7 @@ def test_gate_settings_in_pyproject(tmp_path: Path) -> None:
     assert config.checks.lines == {"obsolete": 6, "numbers": 8}
     (tmp_path / "pyproject.toml").write_text(
         '[tool.locpipe]\n[tool.locpipe.checks]\nenabled = ["x"]\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown key 'tool.locpipe.checks.enabled'"):
+    with pytest.raises(ConfigError, match=r"unknown key 'tool\.locpipe\.checks\.enabled'"):
         load_config(tmp_path)
 
 
@@ -297,7 +297,8 @@ def test_github_escapes_properties() -> None:
 
     report = CheckReport(issues=[Issue("urls", Severity.ERROR, "a,b:c.po", 3, "50%\nnext")])
     text = formats.to_github(report)
-    assert text.splitlines()[0] == "::error file=a%2Cb%3Ac.po,line=3,title=locpipe urls::50%25%0Anext"
+    assert text.splitlines()[0] == ("::error file=a%2Cb%3Ac.po,line=3,title=locpipe urls::"
+                                    "50%25%0Anext")
 
 
 def test_junit_one_test_case_per_catalogue(shipped: Path, project: Path, cli: Cli) -> None:

@@ -12,7 +12,8 @@ from locpipe.config import CheckSettings
 from locpipe.errors import ConfigError
 from locpipe.model import Catalogue, EntryState, Message, Severity
 
-PL_PLURALS = "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+PL_PLURALS = ("nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
+              "? 1 : 2);")
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,8 @@ def test_checks_run_on_parsed_catalogue_text() -> None:
     text = (
         'msgid ""\nmsgstr ""\n"Language: pl\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
         f'"Plural-Forms: {PL_PLURALS}\\n"\n\n'
-        '#, locpipe-ignore: numbers|pl-quotes\nmsgid "Take 5 \\"now\\""\nmsgstr "Weź 6 \\"teraz\\""\n\n'
+        '#, locpipe-ignore: numbers|pl-quotes\n'
+        'msgid "Take 5 \\"now\\""\nmsgstr "Weź 6 \\"teraz\\""\n\n'
         'msgid "Coffee with\\nmilk"\nmsgstr "Kawa z\\nmlekiem"\n'
     )
     po = catalog.parse_catalog(text, "pl.po")
