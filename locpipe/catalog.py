@@ -13,7 +13,17 @@ from babel.messages.plurals import get_plural
 
 from . import __version__
 from .errors import CatalogError
-from .model import Article, Catalogue, Counts, EntryState, Key, Message, Unit, UnitKind
+from .model import (
+    Article,
+    Catalogue,
+    Counts,
+    EntryState,
+    Key,
+    Message,
+    Translation,
+    Unit,
+    UnitKind,
+)
 
 GENERATOR = f"locpipe {__version__}"
 _DEFAULT_DATE = "YEAR-MO-DA HO:MI+ZONE"
@@ -23,6 +33,8 @@ _PO_LINE = re.compile(
     rf"[ \t]*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?{_STRING}[ \t]*\r?"
 )
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+MACHINE_COMMENT = re.compile(r"^machine translation\b(?:\s*:\s*(?P<engine>\S+))?", re.I | re.M)
+"""The translator comment (``# machine translation: deepl``) that marks an engine's output."""
 
 
 def now() -> str:
@@ -234,6 +246,22 @@ def publishable(po: polib.POFile) -> dict[Key, str]:
     }
 
 
+def translations(po: polib.POFile) -> dict[Key, Translation]:
+    """Every active, non-plural entry with text, fuzzy ones included, for the publish rules."""
+    found: dict[Key, Translation] = {}
+    for entry in po:
+        if entry.obsolete or entry.msgid_plural or not entry.msgstr or not entry.msgid:
+            continue
+        machine = MACHINE_COMMENT.search(entry.tcomment or "")
+        found[entry_key(entry)] = Translation(
+            msgstr=entry.msgstr,
+            state=entry_state(entry),
+            previous_msgid=entry.previous_msgid or None,
+            machine=(machine.group("engine") or "unknown") if machine else None,
+        )
+    return found
+
+
 def counts(entries: Iterable[polib.POEntry]) -> tuple[Counts, Counts]:
     """Count entries and source words in each state."""
     tally: dict[EntryState, list[int]] = {state: [0, 0] for state in EntryState}
@@ -248,7 +276,6 @@ def counts(entries: Iterable[polib.POEntry]) -> tuple[Counts, Counts]:
         return Counts(*(tally[state][index] for state in EntryState))
 
     return pick(0), pick(1)
-
 
 
 def to_message(entry: polib.POEntry) -> Message:

@@ -1,19 +1,23 @@
 """The command line: parse options, call the pipeline, format its reports. Nothing else.
 
 Exit codes: 0 success; 1 a check failed (coverage below the threshold, an error-level
-quality problem, or ``--check`` found files that would change); 2 locpipe could not run
-(usage, configuration or input error).
+quality problem, or ``--check`` found files that would change), or ``translate`` left some
+entries untranslated because the engine broke their markup; 2 locpipe could not run
+(usage, configuration or input error), or ``translate`` was stopped (quota, engine failure).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import click
 
 from . import __version__, checks, formats, pipeline
-from .config import Config, load_config, validate_locale
+from .config import Config, Outdated, PublishPolicy, load_config, validate_locale
 from .coverage import CheckReport
 from .errors import LocpipeError
 from .model import Coverage, CoverageUnit, FileStatus
@@ -136,12 +140,40 @@ def compile_(ctx: click.Context) -> None:
     ctx.exit(_finish(report))
 
 
+def _decisions(report: pipeline.RenderReport) -> None:
+    """Say which articles were left out, or published with passages in the source language."""
+    for decision in report.decisions:
+        where = f"{decision.article} [{decision.locale}]"
+        if decision.skipped:
+            click.echo(f"skipped {where}: {'; '.join(decision.reasons)} ({decision.path})")
+        elif decision.reasons:
+            click.echo(f"fallback {where}: {decision.fallback} passage(s) in the source "
+                       f"language; {'; '.join(decision.reasons)}")
+
+
 @main.command()
+@click.option("--policy", type=click.Choice([p.value for p in PublishPolicy]), default=None,
+              help="For articles below the gate: skip them, or publish with the source text "
+                   "where a translation is missing.  [default: from config, else fallback]")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
+              help="Percent of an article's words that must be translated to pass the gate.")
+@click.option("--outdated", type=click.Choice([o.value for o in Outdated]), default=None,
+              help="Show translations whose source changed since (marked), or the source.")
+@click.option("--show-machine/--hide-machine", default=None,
+              help="Show unreviewed machine translations (marked) instead of the source.")
 @click.pass_context
-def render(ctx: click.Context) -> None:
-    """Write every article in every locale as Markdown and HTML."""
-    report = _run(ctx, "render_all")
+def render(ctx: click.Context, policy: str | None, min_coverage: float | None,
+           outdated: str | None, show_machine: bool | None) -> None:
+    """Write every article in every locale as Markdown and HTML, with index pages."""
+    report = pipeline.render_all(
+        _config(ctx),
+        policy=PublishPolicy(policy) if policy else None,
+        min_coverage=min_coverage,
+        outdated=Outdated(outdated) if outdated else None,
+        show_machine=show_machine,
+    )
     _files(report)
+    _decisions(report)
     ctx.exit(_finish(report))
 
 
@@ -264,15 +296,32 @@ def report(ctx: click.Context, /, out: Path | None, **options: object) -> None:
 
 
 @main.command()
+@click.option("--locale", default="en_XA", show_default=True,
+              help="Code of the pseudo-locale to write.")
+@click.pass_context
+def pseudo(ctx: click.Context, locale: str) -> None:
+    """Write pseudo-translated catalogues and Markdown to test layout without translators.
+
+    Prose is accented and lengthened (about a third longer), markup is kept, and the result
+    goes to <output_dir>/<locale>/<name>.po and .md; locales/ is not touched.
+    """
+    report = _run(ctx, "pseudo", locale=locale)
+    _files(report)
+    ctx.exit(_finish(report))
+
+
+@main.command()
 @click.pass_context
 def build(ctx: click.Context) -> None:
     """Extract, update, compile and render, then show the coverage."""
     config = _config(ctx)
     report = pipeline.Report()
-    for step in (pipeline.extract, pipeline.update, pipeline.compile_catalogs,
-                 pipeline.render_all):
+    for step in (pipeline.extract, pipeline.update, pipeline.compile_catalogs):
         report.extend(step(config))
+    rendered = pipeline.render_all(config)
+    report.extend(rendered)
     _files(report)
+    _decisions(rendered)
     coverage = pipeline.check(config, run_checks=False)
     if coverage.coverage:
         _table(coverage.coverage)
@@ -300,6 +349,144 @@ def _locale(code: str) -> str:
         return validate_locale(code)
     except LocpipeError as e:
         raise click.BadParameter(e.message) from e
+
+
+class _EngineChoice(click.Choice):  # type: ignore[type-arg]
+    """The names in ``mt.ENGINES``, read when first needed: importing ``mt`` pulls in
+    requests, which would slow the start of every other command."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    def _load(self) -> None:
+        if not self.choices:
+            from .mt import ENGINES
+
+            self.choices = tuple(sorted(ENGINES))
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> object:
+        self._load()
+        return super().convert(value, param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        self._load()
+        return super().get_metavar(param, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter,
+                       incomplete: str) -> list[click.shell_completion.CompletionItem]:
+        self._load()
+        return super().shell_complete(ctx, param, incomplete)
+
+
+class _EchoHandler(logging.Handler):
+    """Log records to stderr through Click, so they land where the command's output goes."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+@contextlib.contextmanager
+def _mt_logging(verbose: bool) -> Iterator[None]:
+    """Show retries (warnings), and with -v every request; the engines never log keys."""
+    logger = logging.getLogger("locpipe.mt")
+    handler = _EchoHandler(logging.INFO if verbose else logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(handler.level)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+class _Bar:
+    """A progress bar on stderr, opened when the pipeline says how many entries there are."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self.stack = stack
+        self.advance: Callable[[int], None] | None = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.advance is None:
+            if not total:
+                return
+            bar = self.stack.enter_context(click.progressbar(
+                length=total, label="translating", file=sys.stderr))
+            self.advance = bar.update
+        self.advance(done - self.shown)
+        self.shown = done
+
+
+def _estimates(report: pipeline.TranslateReport) -> None:
+    header = ("locale", "entries", "texts", "characters", "cached", "est. cost")
+    body = [
+        (e.locale, str(e.entries), str(e.texts), str(e.characters), str(e.cached),
+         "-" if e.cost is None else ("<0.01" if 0 < e.cost < 0.005 else f"{e.cost:.2f}"))
+        for e in report.estimates
+    ]
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    for row in [header, *body]:
+        click.echo("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                             for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+    click.echo("texts: distinct texts to send; characters: what the engine bills "
+               "(markup placeholders included); cached: texts already paid for")
+    if any(e.cost is None for e in report.estimates):
+        click.echo(f"set price_per_million under [mt.{report.engine}] to estimate the cost")
+
+
+@main.command()
+@click.option("--engine", required=True, type=_EngineChoice(),
+              help="Machine-translation engine, configured under [mt.<engine>].")
+@click.option("--locale", "locales", multiple=True, callback=lambda c, p, v:
+              tuple(_locale(code) for code in v),
+              help="Only catalogues of this locale (repeat the option).")
+@click.option("--article", "articles", multiple=True,
+              help="Only this article, named as its template (repeat the option).")
+@click.option("--overwrite-fuzzy", is_flag=True,
+              help="Replace fuzzy entries too (never translated ones).")
+@click.option("--dry-run", is_flag=True,
+              help="Send and write nothing; show entries, characters and estimated cost.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request (never the key).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no per-file lines.")
+@click.pass_context
+def translate(ctx: click.Context, engine: str, locales: tuple[str, ...],
+              articles: tuple[str, ...], overwrite_fuzzy: bool, dry_run: bool, verbose: bool,
+              quiet: bool) -> None:
+    """Pre-fill untranslated entries by machine translation, marked fuzzy for review.
+
+    The API key is read from the environment variable named by api_key_env in the
+    engine's configuration (DeepL: DEEPL_AUTH_KEY by default), never from the command
+    line. Each catalogue is saved after every batch and answers are cached in
+    .locpipe-cache/, so an interrupted run loses nothing and a rerun costs nothing.
+    """
+    config = _config(ctx)
+    tty = sys.stderr.isatty()
+    with _mt_logging(verbose), contextlib.ExitStack() as stack:
+        bar = _Bar(stack) if tty and not quiet and not verbose and not dry_run else None
+        report = pipeline.translate(config, engine=engine, locales=locales, articles=articles,
+                                    overwrite_fuzzy=overwrite_fuzzy, dry_run=dry_run,
+                                    progress=bar)
+    updated = any(f.status is FileStatus.UPDATED for f in report.files)
+    if not quiet:
+        _files(report, dry_run=dry_run)
+        if dry_run and report.estimates:
+            _estimates(report)
+        elif updated and not dry_run:
+            click.echo(f"machine translations are marked fuzzy ('{pipeline.MT_COMMENT}"
+                       f"{engine}'): review them and remove the flag to publish")
+        elif not updated and not report.errors and not report.rejected:
+            click.echo("nothing to translate")
+    for rejected in report.rejected:
+        _error(rejected)
+    if report.errors:
+        ctx.exit(_finish(report))
+    ctx.exit(EXIT_FAILED if report.rejected else EXIT_OK)
 
 
 def entry_point() -> None:

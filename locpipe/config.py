@@ -2,19 +2,77 @@
 
 from __future__ import annotations
 
+import enum
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import babel
 
 from .errors import ConfigError
 from .model import CoverageUnit, Severity
 
+if TYPE_CHECKING:
+    from .mt import EngineConfig
+
 CONFIG_FILE = "locpipe.toml"
 PYPROJECT = "pyproject.toml"
+
+
+class PublishPolicy(enum.Enum):
+    """What to do with an article in a locale that does not pass the publish gate."""
+
+    SKIP = "skip"
+    """Write nothing for it, and say so."""
+    FALLBACK = "fallback"
+    """Write it, with the source text where a translation is missing."""
+
+
+class Outdated(enum.Enum):
+    """What readers see where the source changed since it was translated."""
+
+    SHOW = "show"
+    """The previous translation, marked outdated in HTML."""
+    SOURCE = "source"
+    """The current source text."""
+
+
+class OutputLayout(enum.Enum):
+    """Where rendered files go below ``output_dir``."""
+
+    LOCALE_DIR = "locale-dir"
+    """``<locale>/<name>.md``: Hugo's translation by content directory."""
+    SUFFIX = "suffix"
+    """``<name>.<locale>.md``: Hugo's translation by file name."""
+
+
+class OutputFormat(enum.Enum):
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+REQUIRED_KINDS = (
+    "heading", "paragraph", "list-item", "blockquote", "table-header", "table-cell",
+    "image-alt", "footnote",
+)
+"""Names of unit kinds that ``required`` accepts beside front-matter keys."""
+
+
+@dataclass(frozen=True)
+class Publish:
+    """When a translated article is published, and what fills its gaps."""
+
+    policy: PublishPolicy = PublishPolicy.FALLBACK
+    min_coverage: float = 100.0
+    """Percent of the article's source words that must be translated (fuzzy never counts)."""
+    required: tuple[str, ...] = ("title",)
+    """Front-matter keys and unit kinds that must all be translated."""
+    outdated: Outdated = Outdated.SOURCE
+    show_machine: bool = False
+    """Show fuzzy machine translations (marked in HTML) instead of the source."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +100,33 @@ class Config:
     output_dir: str = "build"
     front_matter_keys: tuple[str, ...] = ("title", "description", "summary")
     min_coverage: float = 0.0
+    """Percent every catalogue must have translated for ``check`` to pass."""
     min_coverage_locales: Mapping[str, float] = field(default_factory=dict)
     """Per-locale thresholds that override ``min_coverage``."""
     coverage_unit: CoverageUnit = CoverageUnit.ENTRIES
     required: tuple[str, ...] = ()
-    """Units that must be translated whatever the coverage (``title``, ``heading``...)."""
+    """Units ``check`` wants translated whatever the coverage (``title``, ``heading``...)."""
     checks: CheckSettings = field(default_factory=CheckSettings)
     wrap: bool = True
+    output_layout: OutputLayout = OutputLayout.LOCALE_DIR
+    output_formats: tuple[OutputFormat, ...] = (OutputFormat.MARKDOWN, OutputFormat.HTML)
+    localized_fields: tuple[str, ...] = ("date",)
+    """Front-matter keys whose date or number gets a localised ``<key>_display`` companion."""
+    date_format: str = "long"
+    """Babel date format: ``short``, ``medium``, ``long``, ``full`` or a CLDR pattern."""
+    template_dir: str | None = None
+    """A folder of Jinja2 templates that override the built-in HTML templates."""
+    base_url: str | None = None
+    """Where the HTML site is published; makes hreflang and canonical links absolute."""
+    typography: bool = True
+    """Locale typography in HTML (Polish: no-break space after one-letter words)."""
+    quotes: Mapping[str, str] = field(default_factory=dict)
+    """Locale -> opening and closing quotation marks that replace straight ``"`` in HTML."""
+    publish: Publish = field(default_factory=Publish)
+    articles: Mapping[str, Publish] = field(default_factory=dict)
+    """Per-article publish settings: the ``publish`` table with the article's keys applied."""
+    mt: Mapping[str, EngineConfig] = field(default_factory=dict)
+    """Machine-translation engines by name, from the ``[mt.<engine>]`` tables."""
     source: str | None = None
     """The file the configuration came from, for messages."""
 
@@ -70,12 +148,16 @@ class Config:
     def catalog_path(self, name: str, locale: str) -> Path:
         return self.locales_path / locale / "LC_MESSAGES" / f"{name}.po"
 
+    def publish_for(self, name: str) -> Publish:
+        """The publish settings of one article: its own table, else the project's."""
+        return self.articles.get(name, self.publish)
+
     def targets(self, article_lang: str) -> tuple[str, ...]:
         """Locales an article in ``article_lang`` is translated into."""
         return tuple(loc for loc in self.locales if loc != article_lang)
 
 
-_KEYS = {f.name for f in fields(Config)} - {"root", "source", "min_coverage_locales"}
+_KEYS = {f.name for f in fields(Config)} - {"root", "source", "mt", "min_coverage_locales"}
 _GATE_KEYS = frozenset({"min_coverage", "coverage_unit", "required", "checks"})
 
 
@@ -122,7 +204,10 @@ def _from_table(
     values: dict[str, object] = {}
     for key, value in table.items():
         if key == "mt":
-            continue  # engine tables are read by the translate command
+            values["mt"] = _engines(value, path, prefix)
+            continue
+        if key in ("publish", "articles"):
+            continue  # read below, once the scalar keys are known
         if key not in _KEYS:
             known = ", ".join(sorted(_KEYS))
             raise ConfigError(
@@ -131,8 +216,17 @@ def _from_table(
         if key in _GATE_KEYS:
             values.update(_gate_setting(key, value, path, prefix))
             continue
-        values[key] = _checked(key, value, path)
+        values[key] = _site_value(key, value, path, prefix) if key in _SITE_KEYS else _checked(
+            key, value, path)
+    publish = Publish()
+    if "publish" in table:
+        publish = _publish_table(table["publish"], Publish(), path, f"{prefix}publish")
+    values["publish"] = publish
+    if "articles" in table:
+        values["articles"] = _articles_table(table["articles"], publish, path, prefix)
     config = Config(root=root, source=str(path.relative_to(root)), **values)  # type: ignore[arg-type]
+    _check_required(config, path, prefix)
+    _check_gate_required(config, path, prefix)
     if config.source_locale not in config.locales:
         raise ConfigError(
             f"source_locale '{config.source_locale}' is not in locales {list(config.locales)}",
@@ -164,6 +258,60 @@ def _checked(key: str, value: object, path: Path) -> object:
     return value
 
 
+def _engines(value: object, path: Path, prefix: str) -> dict[str, EngineConfig]:
+    """Validate the ``[mt.<engine>]`` tables; mt, and so requests, is imported only for them."""
+    if not isinstance(value, dict) or not all(isinstance(t, dict) for t in value.values()):
+        raise ConfigError(
+            f"'{prefix}mt' must hold one table per engine, such as [{prefix}mt.deepl]",
+            path, _table_line(path, f"{prefix}mt") or _key_line(path, "mt"),
+        )  # fmt: skip
+    from . import mt
+
+    engines = {}
+    for name, table in value.items():
+        header = f"{prefix}mt.{name}"
+        try:
+            engines[name] = mt.engine_config(name, table, path=path)
+        except ConfigError as e:
+            bad = None
+            if name in mt.ENGINES:
+                bad = next((k for k, v in table.items() if not _accepted(name, k, v)), None)
+            message = e.message.replace("[mt.", f"[{prefix}mt.", 1)
+            line = _table_line(path, header, bad) or _table_line(path, f"{prefix}mt", name)
+            raise ConfigError(message, path, line) from e
+    return engines
+
+
+def _accepted(name: str, key: str, value: object) -> bool:
+    """Whether one key of an engine table is fine on its own: finds the line of the bad one."""
+    from . import mt
+
+    try:
+        mt.engine_config(name, {key: value})
+    except ConfigError:
+        return False
+    return True
+
+
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+
+
+def _table_line(path: Path, header: str, key: str | None = None) -> int | None:
+    """Line of ``key`` in the table ``[header]``, else of the header; None if not found."""
+    current = None
+    header_line = None
+    wanted = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=") if key else None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = _HEADER.match(line)
+        if match:
+            current = re.sub(r"[\s\"']", "", match[1])
+            if current == header:
+                header_line = number
+        elif current == header and wanted is not None and wanted.match(line):
+            return number
+    return header_line
+
+
 def validate_locale(code: str, *, path: Path | str | None = None, line: int | None = None) -> str:
     """Accept a locale code only if Babel knows it, so plural forms and dates are right."""
     try:
@@ -173,6 +321,194 @@ def validate_locale(code: str, *, path: Path | str | None = None, line: int | No
             f"unknown locale code '{code}'; use a code such as 'pl', 'en' or 'en_GB'", path, line
         ) from e
     return code
+
+
+# -- site and publish keys ------------------------------------------------------------------
+
+
+def _choice(kind: type[enum.Enum]) -> Callable[[object], enum.Enum]:
+    def check(value: object) -> enum.Enum:
+        try:
+            return kind(value)
+        except ValueError:
+            names = ", ".join(f'"{m.value}"' for m in kind)
+            raise ValueError(f"must be one of {names}, not {value!r}") from None
+
+    return check
+
+
+def _formats(value: object) -> tuple[OutputFormat, ...]:
+    if not isinstance(value, list) or not value:
+        raise ValueError('must be a non-empty list such as ["markdown", "html"]')
+    check = _choice(OutputFormat)
+    return tuple(dict.fromkeys(OutputFormat(check(v)) for v in value))
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError("must be a list of strings")
+    return tuple(value)
+
+
+def _date_format(value: object) -> str:
+    import datetime as dt
+
+    import babel.dates
+
+    if not isinstance(value, str) or not value:
+        raise ValueError('must be "short", "medium", "long", "full" or a CLDR date pattern')
+    try:
+        babel.dates.format_date(dt.date(2026, 3, 5), format=value, locale="en")
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ValueError(f"is not a date format Babel understands ({e})") from e
+    return value
+
+
+def _base_url(value: object) -> str:
+    if not isinstance(value, str) or not re.match(r"https?://[^\s/]+", value):
+        raise ValueError("must be an http:// or https:// URL, such as \"https://example.org/\"")
+    return value.rstrip("/") + "/"
+
+
+def _non_empty(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("must be a non-empty string")
+    return value
+
+
+def _quotes(value: object) -> Mapping[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError('must be a table such as { pl = "„”" }')
+    pairs: dict[str, str] = {}
+    for locale, marks in value.items():
+        if not isinstance(marks, str) or len(marks) != 2:
+            raise ValueError(
+                f"for '{locale}' must be two characters, the opening and closing mark (\"„”\")"
+            )
+        try:
+            pairs[validate_locale(str(locale))] = marks
+        except ConfigError as e:
+            raise ValueError(e.message) from e
+    return pairs
+
+
+def _min_coverage(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise ValueError("must be a number from 0 to 100")
+    return float(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+_SITE_KEYS: dict[str, Callable[[object], object]] = {
+    "output_layout": _choice(OutputLayout),
+    "output_formats": _formats,
+    "localized_fields": _strings,
+    "date_format": _date_format,
+    "template_dir": _non_empty,
+    "base_url": _base_url,
+    "quotes": _quotes,
+    "typography": _flag,
+}
+
+
+
+def _site_value(key: str, value: object, path: Path, prefix: str) -> object:
+    try:
+        return _SITE_KEYS[key](value)
+    except ValueError as e:
+        line = _key_line(path, key) or table_line(path, f"{prefix}{key}")
+        raise ConfigError(f"'{key}' {e}", path, line) from e
+
+
+def _required(value: object) -> tuple[str, ...]:
+    names = _strings(value)
+    for name in names:
+        if not re.fullmatch(r"[\w-]+", name):
+            raise ValueError(
+                f"names front-matter keys or unit kinds ({', '.join(REQUIRED_KINDS)}), "
+                f"not {name!r}"
+            )
+    return names
+
+
+_PUBLISH_KEYS: dict[str, Callable[[object], object]] = {
+    "policy": _choice(PublishPolicy),
+    "min_coverage": _min_coverage,
+    "required": _required,
+    "outdated": _choice(Outdated),
+    "show_machine": _flag,
+}
+
+
+def _publish_table(value: object, base: Publish, path: Path, where: str) -> Publish:
+    """Apply one ``publish`` (or per-article) table on top of ``base``, checking every key."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"'{where}' must be a table", path, table_line(path, where))
+    changes: dict[str, object] = {}
+    for key, item in value.items():
+        line = table_line(path, where, key)
+        if key not in _PUBLISH_KEYS:
+            known = ", ".join(sorted(_PUBLISH_KEYS))
+            raise ConfigError(f"unknown key '{where}.{key}'; known keys: {known}", path, line)
+        try:
+            changes[key] = _PUBLISH_KEYS[key](item)
+        except ValueError as e:
+            raise ConfigError(f"'{where}.{key}' {e}", path, line) from e
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _articles_table(
+    value: object, base: Publish, path: Path, prefix: str
+) -> Mapping[str, Publish]:
+    where = f"{prefix}articles"
+    if not isinstance(value, dict):
+        raise ConfigError(f"'{where}' must be a table of article names", path,
+                          table_line(path, where))
+    return {
+        str(name): _publish_table(table, base, path, f'{where}."{name}"')
+        for name, table in value.items()
+    }
+
+
+def table_line(path: Path, where: str, key: str | None = None) -> int | None:
+    """The line of ``key`` inside the table ``where`` (or of the table), for messages."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    last = where.rsplit(".", 1)[-1] if key is None else key
+    header = re.compile(r"^\s*\[\s*" + re.escape(where).replace('"', '"?') + r"\s*\]")
+    start = next((n for n, line in enumerate(lines) if header.match(line)), None)
+    if start is not None:
+        if key is None:
+            return start + 1
+        for number in range(start + 1, len(lines)):
+            if lines[number].lstrip().startswith("["):
+                break
+            if re.match(rf"^\s*{re.escape(key)}\s*=", lines[number]):
+                return number + 1
+    # Inline tables and dotted keys: the first line that names the key.
+    pattern = re.compile(rf"(^|[\s{{,.\"]){re.escape(last.strip(chr(34)))}\"?\s*=")
+    for number, line in enumerate(lines, 1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+def _check_required(config: Config, path: Path, prefix: str) -> None:
+    """Every name in ``required`` must be a translated front-matter key or a unit kind."""
+    known = (*config.front_matter_keys, *REQUIRED_KINDS)
+    tables = [("publish", config.publish), *((f'articles."{n}"', p)
+                                             for n, p in config.articles.items())]
+    for where, settings in tables:
+        for name in settings.required:
+            if name not in known:
+                raise ConfigError(
+                    f"'{prefix}{where}.required' names '{name}', which is neither a key of "
+                    f"front_matter_keys nor a unit kind; use one of: {', '.join(known)}",
+                    path, table_line(path, f"{prefix}{where}", "required"))
 
 
 # -- coverage gates and checks ------------------------------------------------------------
@@ -205,13 +541,13 @@ def _gate_setting(key: str, value: object, path: Path, prefix: str) -> dict[str,
             raise ConfigError(f"'coverage_unit' must be one of {units}", path, line)
         return {"coverage_unit": CoverageUnit(value)}
     if key == "required":
-        return {"required": _strings(value, "'required'", path, line)}
+        return {"required": _string_list(value, "'required'", path, line)}
     if not isinstance(value, dict):
         raise ConfigError(f"'{prefix}checks' must be a table", path, line)
     return {"checks": _check_settings(value, path, prefix)}
 
 
-def _strings(value: object, what: str, path: Path, line: int | None) -> tuple[str, ...]:
+def _string_list(value: object, what: str, path: Path, line: int | None) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{what} must be a list of strings", path, line)
     return tuple(value)
@@ -226,7 +562,7 @@ def _check_settings(table: Mapping[str, object], path: Path, prefix: str) -> Che
     for key, value in table.items():
         line = _key_line(path, key)
         if key in ("enable", "disable"):
-            names = _strings(value, f"'{prefix}checks.{key}'", path, line)
+            names = _string_list(value, f"'{prefix}checks.{key}'", path, line)
             for name in names:
                 lines.setdefault(name, _value_line(path, name) or line or 0)
             enable, disable = (names, disable) if key == "enable" else (enable, names)
@@ -244,7 +580,7 @@ def _check_settings(table: Mapping[str, object], path: Path, prefix: str) -> Che
                 f"unknown key '{prefix}checks.{key}'; known keys: disable, enable, severity",
                 path, line,
             )
-    return CheckSettings(enable, disable, severity, lines, str(path))
+    return CheckSettings(enable, disable, severity, lines, path.name)
 
 
 def _value_line(path: Path, value: str) -> int | None:
@@ -254,3 +590,17 @@ def _value_line(path: Path, value: str) -> int | None:
         if pattern.search(line):
             return number
     return None
+
+
+HEADING_LEVELS = tuple(f"h{n}" for n in range(1, 7))
+
+
+def _check_gate_required(config: Config, path: Path, prefix: str) -> None:
+    """Every name in the top-level ``required`` must name something a unit can be."""
+    known = (*config.front_matter_keys, *REQUIRED_KINDS, *HEADING_LEVELS)
+    for name in config.required:
+        if name not in known:
+            raise ConfigError(
+                f"'{prefix}required' names '{name}', which is neither a key of "
+                f"front_matter_keys, a unit kind nor a heading level; use one of: "
+                f"{', '.join(known)}", path, _key_line(path, "required"))

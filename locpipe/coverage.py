@@ -78,20 +78,33 @@ def _number(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
 
 
+# The names ``required`` uses for unit kinds (as ``[publish] required`` does), by the kind
+# an entry's extracted comment states.
+_KIND_NAMES = {
+    "heading": "heading", "paragraph": "paragraph", "list item": "list-item",
+    "blockquote": "blockquote", "table header cell": "table-header", "table cell": "table-cell",
+    "image alt text": "image-alt", "footnote": "footnote",
+}
+
+
 def unit_names(message: Message) -> set[str]:
-    """What a ``required`` entry can match: its msgctxt and what its comment says it is.
+    """What a ``required`` name can match: the entry's msgctxt, kind and heading level.
 
     >>> sorted(unit_names(Message("T", "", 1, EntryState.UNTRANSLATED, msgctxt="title",
     ...                           comment="front matter: title")))
-    ['front matter', 'title']
+    ['title']
     >>> sorted(unit_names(Message("H", "", 1, EntryState.UNTRANSLATED, comment="heading (h1)")))
     ['h1', 'heading']
+    >>> sorted(unit_names(Message("K", "", 1, EntryState.UNTRANSLATED, comment="list item")))
+    ['list-item']
     """
     names = {message.msgctxt} if message.msgctxt else set()
     first = message.comment.split("\n", 1)[0].strip()
-    match = re.fullmatch(r"(?P<kind>[^(:]+?)\s*(?::\s*(?P<key>.+)|\((?P<detail>[^)]*)\))?", first)
-    if match:
-        names.update(v.strip() for v in match.groupdict().values() if v)
+    match = re.fullmatch(r"(?P<kind>[^(:]+?)\s*(?:\((?P<detail>[^)]*)\))?", first)
+    if match and match.group("kind") in _KIND_NAMES:
+        names.add(_KIND_NAMES[match.group("kind")])
+        if match.group("detail"):
+            names.add(match.group("detail"))
     return names
 
 

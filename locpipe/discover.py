@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
+from .errors import ContentError
 
 
 @dataclass(frozen=True)
@@ -18,17 +20,62 @@ class SourceFile:
     """The path as shown to users and written into references (relative, ``/``-separated)."""
 
 
-def find_articles(config: Config) -> list[SourceFile]:
-    """List the articles sorted by name, so every command walks them in the same order."""
+def find_articles(config: Config) -> tuple[list[SourceFile], list[ContentError]]:
+    """List the articles sorted by name, and the files that cannot be articles and why.
+
+    A link that leads outside the project is refused (content must not pull in files from
+    elsewhere), and so are two files whose names differ only in case: on macOS and Windows
+    they would share one catalogue.
+    """
+    base = config.content_path
+    if not base.is_dir():
+        return [], []
+    root = config.root.resolve()
+    found: list[SourceFile] = []
+    errors: list[ContentError] = []
+    for path in base.rglob("*.md"):
+        display = path.relative_to(config.root).as_posix()
+        if not path.resolve().is_relative_to(root):
+            errors.append(ContentError(
+                "a link to a file outside the project; copy the article into "
+                f"{config.content_dir}/ instead", display))
+            continue
+        if not path.is_file():
+            continue
+        name = path.relative_to(base).with_suffix("").as_posix()
+        found.append(SourceFile(name=name, path=path, display=display))
+    by_folded: dict[str, list[SourceFile]] = defaultdict(list)
+    for source in found:
+        by_folded[source.name.casefold()].append(source)
+    clashing = {s.name for group in by_folded.values() if len(group) > 1 for s in group}
+    for source in found:
+        if source.name in clashing:
+            others = [s.display for s in by_folded[source.name.casefold()] if s is not source]
+            errors.append(ContentError(
+                f"its name differs only in case from {', '.join(others)}; both would share "
+                "one catalogue on case-insensitive systems: rename one of them",
+                source.display))
+    kept = sorted((s for s in found if s.name not in clashing), key=lambda s: s.name)
+    return kept, sorted(errors, key=lambda e: str(e.path))
+
+
+def find_assets(config: Config) -> list[tuple[str, Path]]:
+    """Every other file below the content folder (images and the like), as (name, path).
+
+    Hidden files and folders are left out; the name is the path below the content folder.
+    """
     base = config.content_path
     if not base.is_dir():
         return []
+    root = config.root.resolve()
     found = []
-    for path in base.rglob("*.md"):
-        if not path.is_file():
-            continue
+    for path in base.rglob("*"):
         rel = path.relative_to(base)
-        name = rel.with_suffix("").as_posix()
-        display = path.relative_to(config.root).as_posix()
-        found.append(SourceFile(name=name, path=path, display=display))
-    return sorted(found, key=lambda f: f.name)
+        if not path.is_file() or path.suffix == ".md":
+            continue
+        if not path.resolve().is_relative_to(root):
+            continue  # a link out of the project: never copied into the output
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        found.append((rel.as_posix(), path))
+    return sorted(found)

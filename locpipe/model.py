@@ -23,6 +23,7 @@ class UnitKind(enum.Enum):
     TABLE_CELL = "table cell"
     IMAGE_ALT = "image alt text"
     FOOTNOTE = "footnote"
+    LINK_TITLE = "link title"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class Unit:
     """How the source writes a hard line break (``"\\"`` or two spaces) before the newline."""
     note: str | None = None
     """A note for translators written by the author next to the text."""
+    label: str | None = None
+    """For image alt text that doubles as a reference label: the label to keep."""
+    multiline: bool = True
+    """Whether the block can hold a hard line break (not an ATX heading or a table cell)."""
 
     @property
     def key(self) -> Key:
@@ -65,7 +70,9 @@ class FrontMatter:
     """Byte offsets of the text between the delimiters."""
     data: Mapping[str, object]
     lang_span: tuple[int, int] | None = None
-    """Byte offsets of the value of a top-level ``lang`` key, if there is one."""
+    """Byte offsets of the value of a top-level ``lang`` key, if there is one (YAML)."""
+    format: str = "yaml"
+    """``yaml`` (between ``---`` lines) or ``toml`` (between ``+++`` lines, as Hugo writes)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class Article:
     front_matter: FrontMatter | None = None
     bom: bool = False
     newline: str = "\n"
+    references: frozenset[str] = frozenset()
+    """Normalised labels of the link reference definitions, which units may use."""
 
     @property
     def title(self) -> str:
@@ -100,6 +109,18 @@ class EntryState(enum.Enum):
     FUZZY = "fuzzy"
     UNTRANSLATED = "untranslated"
     OBSOLETE = "obsolete"
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What a catalogue holds for one entry, as much as rendering needs to decide on it."""
+
+    msgstr: str
+    state: EntryState
+    previous_msgid: str | None = None
+    """The source text the translation was made for, when the source changed since (``#|``)."""
+    machine: str | None = None
+    """The engine that made it, when a translator comment says it is a machine translation."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +187,7 @@ class FileStatus(enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    REMOVED = "removed"
     FAILED = "failed"
 
 

@@ -7,18 +7,28 @@ atomically, so an interrupted run leaves each file either old or new.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 
-from . import catalog, checks, render, segment
+from . import catalog, checks, publish, render, segment, site
 from . import report as html_report
-from .config import Config
+from .config import (
+    Config,
+    Outdated,
+    OutputFormat,
+    OutputLayout,
+    Publish,
+    PublishPolicy,
+    table_line,
+)
 from .coverage import (
     CatalogueReport,
     CheckReport,
@@ -27,19 +37,26 @@ from .coverage import (
     message_counts,
     required_issues,
 )
-from .discover import SourceFile, find_articles
-from .errors import CatalogError, ContentError, LocpipeError
+from .discover import SourceFile, find_articles, find_assets
+from .errors import CatalogError, ConfigError, ContentError, EngineError, LocpipeError
 from .merge import merge
 from .model import (
     Article,
     Catalogue,
     Coverage,
     CoverageUnit,
+    EntryState,
     FileResult,
     FileStatus,
     Issue,
+    Key,
     Severity,
+    Translation,
 )
+from .pseudo import PSEUDO_LOCALE, pseudo_text
+
+if TYPE_CHECKING:
+    from .mt import Engine, EngineConfig, Result
 
 
 @dataclass
@@ -83,10 +100,11 @@ def write_file(path: Path, content: str | bytes, *, dry_run: bool = False) -> Fi
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # No fsync: the rename is atomic, so a killed run leaves the old file or the new one;
+        # syncing every file would triple the time of a large build for power-loss safety
+        # that git, which holds these files, gives anyway.
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         if old is not None:
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
@@ -135,7 +153,11 @@ def read_article(config: Config, source: SourceFile) -> Article:
 def load_articles(config: Config, report: Report) -> list[Article]:
     """Read every article; the broken ones go into the report and the rest carry on."""
     articles = []
-    for source in find_articles(config):
+    sources, problems = find_articles(config)
+    for problem in problems:
+        report.errors.append(problem)
+        report.files.append(FileResult(str(problem.path), FileStatus.FAILED))
+    for source in sources:
         try:
             articles.append(read_article(config, source))
         except LocpipeError as e:
@@ -261,49 +283,183 @@ def compile_catalogs(config: Config) -> Report:
 # -- render -------------------------------------------------------------------------------
 
 
-def _relative(from_file: str, to_file: str) -> str:
-    return Path(os.path.relpath(to_file, os.path.dirname(from_file) or ".")).as_posix()
+@dataclass
+class RenderReport(Report):
+    """What ``render`` wrote, and the publish decision for every article in every target."""
+
+    decisions: list[publish.Decision] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[publish.Decision]:
+        return [d for d in self.decisions if d.skipped]
 
 
-def render_all(config: Config) -> Report:
-    """Write every article in every locale as Markdown and as an HTML page."""
-    report = Report()
-    for article in load_articles(config, report):
-        locales = [article.lang, *config.targets(article.lang)]
-        outputs = {loc: f"{loc}/{article.name}" for loc in locales}
-        for locale in locales:
-            try:
-                translations = _translations(config, article, locale)
-            except LocpipeError as e:
-                report.errors.append(e)
-                continue
-            markdown = render.render_markdown(article, translations, locale=locale)
-            marked = render.render_markdown(article, translations, locale=locale,
-                                            mark_fallback=True)
-            here = outputs[locale] + ".html"
-            alternates = [
-                render.Alternate(loc, _relative(here, outputs[loc] + ".html"),
-                                 render.language_name(loc))
-                for loc in sorted(locales)
-            ]
-            page = render.render_html(
-                article, marked, locale=locale, translations=translations,
-                alternates=alternates,
-                default_href=_relative(here, outputs[article.lang] + ".html"),
-            )
-            base = config.output_path / outputs[locale]
-            _guarded_write(config, report, base.with_suffix(".md"), markdown)
-            _guarded_write(config, report, base.with_suffix(".html"), page)
+def render_all(
+    config: Config,
+    *,
+    policy: PublishPolicy | None = None,
+    min_coverage: float | None = None,
+    outdated: Outdated | None = None,
+    show_machine: bool | None = None,
+) -> RenderReport:
+    """Write every article in every locale whose publish gate lets it through.
+
+    The options, where given, win over the configuration's publish settings. Files of
+    an article that is skipped now but was rendered before are removed, so a stale
+    translation is never left published.
+    """
+    report = RenderReport()
+    pages = site.Site.from_config(config)
+    articles = load_articles(config, report)
+    _check_article_tables(config, articles, report)
+    options = {"policy": policy, "min_coverage": min_coverage, "outdated": outdated,
+               "show_machine": show_machine}
+    listed: dict[str, list[site.Summary]] = {locale: [] for locale in config.locales}
+    for article in articles:
+        settings = publish.settings_for(config.publish_for(article.name), **options)  # type: ignore[arg-type]
+        try:
+            _render_article(config, pages, article, settings, report, listed)
+        except LocpipeError as e:
+            report.errors.append(e)
+    if OutputFormat.HTML in config.output_formats:
+        _render_indexes(config, pages, listed, report)
+    _copy_assets(config, report)
     return report
 
 
-def _translations(config: Config, article: Article, locale: str) -> dict[tuple[str | None, str], str]:
+def _copy_assets(config: Config, report: Report) -> None:
+    """Put the content folder's other files (images) where the pages' relative links expect."""
+    for name, path in find_assets(config):
+        if config.output_layout is OutputLayout.SUFFIX:
+            targets = [name]
+        else:
+            targets = [f"{locale}/{name}" for locale in config.locales]
+        try:
+            data = path.read_bytes()
+            for target in targets:
+                _guarded_write(config, report, _confined(config, target), data)
+        except OSError as e:
+            report.errors.append(ContentError(f"cannot read: {e.strerror}",
+                                              _display(config, path)))
+        except LocpipeError as e:
+            report.errors.append(e)
+
+
+def _check_article_tables(config: Config, articles: Sequence[Article], report: Report) -> None:
+    names = {article.name for article in articles}
+    for name in config.articles:
+        if name not in names:
+            prefix = "tool.locpipe." if config.source == "pyproject.toml" else ""
+            where = f'{prefix}articles."{name}"'
+            line = table_line(config.root / config.source, where) if config.source else None
+            report.errors.append(ConfigError(
+                f"[{where}] names no article in {config.content_dir}/; "
+                "use the file's path below it without .md", config.source, line))
+
+
+def _render_article(
+    config: Config,
+    pages: site.Site,
+    article: Article,
+    settings: Publish,
+    report: RenderReport,
+    listed: dict[str, list[site.Summary]],
+) -> None:
+    site.check_name(article.name, article.path)
+    layout = config.output_layout
+    html_wanted = OutputFormat.HTML in config.output_formats
+    if html_wanted and article.name == "index":
+        raise ContentError("the name 'index' is taken by the index pages; rename the article",
+                           article.path, 1)
+    decisions: dict[str, publish.Decision] = {}
+    for locale in [article.lang, *config.targets(article.lang)]:
+        try:
+            found = _catalog_translations(config, article, locale)
+        except LocpipeError as e:
+            report.errors.append(e)
+            continue
+        decisions[locale] = publish.decide(article, found, locale=locale, settings=settings)
+    report.decisions.extend(d for loc, d in decisions.items() if loc != article.lang)
+    # Every rendered version, in the order of `locales`, for hreflang links and the switcher.
+    pages_of = {loc: site.output_file(article.name, loc, ".html", layout)
+                for loc in config.locales if loc in decisions and decisions[loc].publish}
+    for locale, decision in decisions.items():
+        files = [site.output_file(article.name, locale, suffix, layout)
+                 for suffix, kind in ((".md", OutputFormat.MARKDOWN), (".html", OutputFormat.HTML))
+                 if kind in config.output_formats]
+        targets = {Path(f).suffix: _confined(config, f, article) for f in files}
+        if not decision.publish:
+            for path in targets.values():
+                _remove(config, report, path)
+            continue
+        texts = site.neutralised(article, decision.texts)
+        if ".md" in targets:
+            extras = site.front_matter_extras(article, locale, config)
+            markdown = render.render_markdown(article, texts, locale=locale,
+                                              extra_front_matter=extras)
+            _guarded_write(config, report, targets[".md"], markdown)
+        if ".html" in targets:
+            marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,
+                                            wrap=site.marker(decision))
+            index = site.index_file(locale, layout)
+            page = site.article_page(pages, article, render.strip_front_matter(marked),
+                                     decision=decision, texts=texts, files=pages_of, index=index)
+            _guarded_write(config, report, targets[".html"], page)
+            if locale in listed:
+                listed[locale].append(site.summary(
+                    pages, article, locale=locale, texts=texts,
+                    href=site.relative_href(index, pages_of[locale])))
+
+
+def _render_indexes(
+    config: Config, pages: site.Site, listed: dict[str, list[site.Summary]], report: Report
+) -> None:
+    indexes = {loc: site.index_file(loc, config.output_layout) for loc in config.locales}
+    for locale, summaries in listed.items():
+        page = site.index_page(pages, summaries, locale=locale, files=indexes)
+        try:
+            _guarded_write(config, report, _confined(config, indexes[locale]), page)
+        except LocpipeError as e:
+            report.errors.append(e)
+    root = site.root_page(pages, files=indexes)
+    _guarded_write(config, report, _confined(config, site.ROOT_INDEX), root)
+
+
+def _confined(config: Config, relative: str, article: Article | None = None) -> Path:
+    """The output file, refused when it (or a link on its way) leads outside ``output_dir``."""
+    path = config.output_path / relative
+    base = config.output_path.resolve()
+    if not path.resolve().is_relative_to(base):
+        raise ContentError(
+            f"refusing to write {config.output_dir}/{relative}: it leads outside "
+            f"{config.output_dir}/ (a symbolic link?); remove the link"
+            + (" or rename the article" if article else ""),
+            article.path if article else config.output_dir, 1 if article else None)
+    return path
+
+
+def _remove(config: Config, report: Report, path: Path) -> None:
+    if not path.is_file():
+        return
+    display = _display(config, path)
+    try:
+        path.unlink()
+    except OSError as e:
+        report.errors.append(LocpipeError(f"cannot remove: {e.strerror}", display))
+        report.files.append(FileResult(display, FileStatus.FAILED))
+        return
+    report.files.append(FileResult(display, FileStatus.REMOVED))
+
+
+def _catalog_translations(
+    config: Config, article: Article, locale: str
+) -> dict[tuple[str | None, str], Translation]:
     if locale == article.lang:
         return {}
     path = config.catalog_path(article.name, locale)
     if not path.exists():
         return {}
-    return catalog.publishable(catalog.read_catalog(path, _display(config, path)))
+    return catalog.translations(catalog.read_catalog(path, _display(config, path)))
 
 
 # -- status and check ---------------------------------------------------------------------
@@ -458,3 +614,380 @@ def init(root: Path, *, source_locale: str, locales: Sequence[str]) -> Report:
 def _has_tool_table(root: Path) -> bool:
     text = _read_text(root / "pyproject.toml") or ""
     return "[tool.locpipe]" in text
+
+
+# -- pseudo-locale ------------------------------------------------------------------------
+
+
+def pseudo(config: Config, *, locale: str = PSEUDO_LOCALE) -> Report:
+    """Write a pseudo-translated catalogue and Markdown of every article into the output.
+
+    Every unit is accented and lengthened with its markup kept, so layout and structure
+    can be tested without a translator; nothing under ``locales/`` is touched.
+    """
+    report = Report()
+    for article in load_articles(config, report):
+        template = catalog.build_template(article, creation_date=catalog.now())
+        po = catalog.new_catalog(template, "en", revision_date=catalog.now())
+        po.metadata["Language"] = locale
+        po.metadata["Language-Team"] = "pseudo-locale"
+        translations = {}
+        for source in template:
+            text = pseudo_text(source.msgid, article.references)
+            po.append(polib.POEntry(msgid=source.msgid, msgctxt=source.msgctxt, msgstr=text,
+                                    comment=source.comment, occurrences=source.occurrences))
+            translations[(source.msgctxt, source.msgid)] = text
+        base = config.output_path / locale / article.name
+        _guarded_write(config, report, base.with_suffix(".po"),
+                       catalog.dumps(po, wrap=config.wrap))
+        _guarded_write(config, report, base.with_suffix(".md"),
+                       render.render_markdown(article, translations, locale=locale))
+    return report
+
+
+# -- translate ----------------------------------------------------------------------------
+
+CACHE_DIR = ".locpipe-cache"
+"""Where translate keeps machine translations already paid for (gitignored)."""
+MT_COMMENT = "machine translation: "
+"""Start of the translator comment on an entry that an engine filled."""
+
+Progress = Callable[[int, int], None]
+"""Told ``(entries done, entries in all)``: first with 0 done, then after every batch."""
+
+
+@dataclass(frozen=True)
+class LocaleEstimate:
+    """What a translate run would send for one target locale (``--dry-run``)."""
+
+    locale: str
+    entries: int
+    """Entries that would be filled."""
+    texts: int
+    """Distinct texts that would be sent (the rest are repeats, cached or only markup)."""
+    characters: int
+    """Characters sent, markup tags included: what engines bill."""
+    cached: int
+    """Distinct texts answered from the cache, free."""
+    cost: float | None
+    """``characters`` at the configured ``price_per_million``, if one is set."""
+
+
+@dataclass
+class TranslateReport(Report):
+    """What translate did (or, in a dry run, would do) to each catalogue."""
+
+    engine: str = ""
+    rejected: list[LocpipeError] = field(default_factory=list)
+    """Entries left untranslated because the engine's answer broke their markup."""
+    estimates: list[LocaleEstimate] = field(default_factory=list)
+    """For a dry run: per locale, what would be sent and what it would cost."""
+
+
+@dataclass
+class _Target:
+    """One catalogue being filled: its entries in memory, and what its file held last."""
+
+    name: str
+    locale: str
+    source: str
+    path: Path
+    display: str
+    po: polib.POFile
+    on_disk: bytes
+    counts: dict[str, int] = field(default_factory=dict)
+    status: FileStatus = FileStatus.UNCHANGED
+    failed: bool = False
+    rejected: list[tuple[polib.POEntry, str]] = field(default_factory=list)
+
+    def count(self, what: str, number: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + number
+
+
+_Job = tuple[_Target, polib.POEntry]
+
+
+def translate(
+    config: Config,
+    *,
+    engine: str,
+    locales: Sequence[str] = (),
+    articles: Sequence[str] = (),
+    overwrite_fuzzy: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> TranslateReport:
+    """Fill untranslated entries with machine translations, marked fuzzy, saving as it goes.
+
+    Only untranslated entries are filled (fuzzy ones too with ``overwrite_fuzzy``); each
+    catalogue is written after every batch the engine answers, so a run stopped by a used-up
+    quota or an interrupt keeps what it paid for, and answers are cached under
+    ``.locpipe-cache/`` so a rerun does not pay twice. A dry run needs no key and writes
+    nothing, not even the cache.
+    """
+    from . import mt  # requests is slow to import and only this command needs it
+
+    settings = config.mt.get(engine) or mt.engine_config(engine, {})
+    report = TranslateReport(engine=engine)
+    client = None if dry_run else mt.make_engine(settings)  # a missing key stops us here
+    try:
+        with _project_lock(config, dry_run=dry_run):
+            targets = _mt_targets(config, report, locales=locales, articles=articles)
+            pairs: dict[tuple[str, str], list[_Job]] = {}
+            for target in targets:
+                for entry in _to_fill(target, overwrite_fuzzy=overwrite_fuzzy):
+                    pairs.setdefault((target.source, target.locale), []).append((target, entry))
+            if client is None:
+                report.estimates = _estimates(config, settings, pairs)
+                report.files = [
+                    FileResult(t.display, FileStatus.UPDATED if t.counts else
+                               FileStatus.UNCHANGED, dict(t.counts))
+                    for t in targets
+                ]  # fmt: skip
+                return report
+            _send(config, report, client, pairs, progress=progress)
+    finally:
+        if client is not None:
+            client.close()
+    _finish_targets(config, report, targets)
+    return report
+
+
+def _send(
+    config: Config, report: TranslateReport, client: Engine,
+    pairs: Mapping[tuple[str, str], list[_Job]], *, progress: Progress | None,
+) -> None:
+    """Translate each language pair's entries, applying and saving every batch as it comes."""
+    from . import mt
+
+    total = sum(len(jobs) for jobs in pairs.values())
+    done = [0]
+
+    def saver(jobs: list[_Job]) -> Callable[[list[Result]], None]:
+        def on_batch(results: list[Result]) -> None:
+            _apply(config, report, jobs, results, engine=client.name)
+            done[0] += len(results)
+            if progress is not None:
+                progress(done[0], total)
+
+        return on_batch
+
+    if progress is not None:
+        progress(0, total)
+    # the cache is the user's paid-for data, not the project's: keep it out of git (a
+    # convenience only; the cache itself reports real problems)
+    with contextlib.suppress(OSError):
+        write_file(config.root / CACHE_DIR / ".gitignore", "# created by locpipe\n*\n")
+    try:
+        with mt.TranslationCache(config.root / CACHE_DIR / "mt.sqlite3") as cache:
+            for (source, locale), jobs in pairs.items():
+                texts = [entry.msgid for _, entry in jobs]
+                mt.translate_texts(client, texts, source=source, target=locale, cache=cache,
+                                   on_batch=saver(jobs))  # fmt: skip
+    except EngineError as e:
+        report.errors.append(e)  # a used-up quota or a failing engine: stop; saved work stays
+
+
+def _project_lock(config: Config, *, dry_run: bool) -> contextlib.AbstractContextManager[object]:
+    """Hold the project's lock while catalogues are read, filled and written.
+
+    Hook: the ``merge`` branch adds ``locales/.locpipe.lock`` with ``_writing(config,
+    dry_run=...)``; once it lands, return that here. Until then, :func:`_save_target`
+    refuses to overwrite a catalogue that changed on disk since it was read, so a
+    concurrent ``update`` is never silently undone.
+    """
+    return contextlib.nullcontext()
+
+
+def _mt_targets(
+    config: Config, report: Report, *, locales: Sequence[str], articles: Sequence[str]
+) -> list[_Target]:
+    """Read the catalogues to fill, in a stable order: locale as configured, then article."""
+    for locale in locales:
+        if locale not in config.locales:
+            raise ConfigError(f"locale '{locale}' is not one of the project's locales "
+                              f"{list(config.locales)}")
+    templates = dict(_templates(config))
+    for name in articles:
+        if name not in templates:
+            known = ", ".join(templates) or "none yet: run 'locpipe extract'"
+            raise ConfigError(f"no template for article '{name}'; articles: {known}")
+    targets = []
+    for name, pot_path in sorted(templates.items()):
+        if articles and name not in articles:
+            continue
+        try:
+            template = catalog.read_catalog(pot_path, _display(config, pot_path))
+        except LocpipeError as e:
+            report.errors.append(e)
+            continue
+        source = template.metadata.get("X-Source-Language") or config.source_locale
+        for locale in config.targets(source):
+            if locales and locale not in locales:
+                continue
+            target = _read_target(config, report, name, locale, source)
+            if target is not None:
+                targets.append(target)
+    order = {locale: n for n, locale in enumerate(config.locales)}
+    return sorted(targets, key=lambda t: (order[t.locale], t.name))
+
+
+def _read_target(
+    config: Config, report: Report, name: str, locale: str, source: str
+) -> _Target | None:
+    path = config.catalog_path(name, locale)
+    display = _display(config, path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        report.errors.append(CatalogError("no catalogue yet; run 'locpipe update' first", display))
+        return None
+    except OSError as e:
+        report.errors.append(CatalogError(f"cannot read: {e.strerror}", display))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        report.errors.append(CatalogError("not valid UTF-8; save the catalogue as UTF-8", display))
+        return None
+    try:
+        po = catalog.parse_catalog(text, display)
+    except LocpipeError as e:
+        report.errors.append(e)
+        return None
+    return _Target(name, locale, source, path, display, po, data)
+
+
+def _to_fill(target: _Target, *, overwrite_fuzzy: bool) -> list[polib.POEntry]:
+    """Entries to fill: untranslated ones, and fuzzy ones if asked; never translated ones."""
+    wanted = {EntryState.UNTRANSLATED} | ({EntryState.FUZZY} if overwrite_fuzzy else set())
+    entries = []
+    for entry in target.po:
+        if not entry.msgid or catalog.entry_state(entry) not in wanted:
+            continue
+        if entry.msgid_plural:
+            target.count("plurals skipped")  # one text per entry; plural forms need a human
+            continue
+        entries.append(entry)
+    if entries:
+        target.count("entries", len(entries))
+    return entries
+
+
+def _estimates(
+    config: Config, settings: EngineConfig, pairs: Mapping[tuple[str, str], list[_Job]]
+) -> list[LocaleEstimate]:
+    from . import mt
+
+    path = config.root / CACHE_DIR / "mt.sqlite3"
+    found: dict[str, LocaleEstimate] = {}
+    with contextlib.ExitStack() as stack:
+        # a dry run writes nothing: an existing cache is read, a missing one is not created
+        cache = stack.enter_context(mt.TranslationCache(path)) if path.is_file() else None
+        for (source, locale), jobs in pairs.items():
+            est = mt.estimate([entry.msgid for _, entry in jobs], source=source, target=locale,
+                              cache=cache, cache_key=settings.cache_key)
+            old = found.get(locale, LocaleEstimate(locale, 0, 0, 0, 0, None))
+            characters = old.characters + est.characters
+            price = settings.price_per_million
+            found[locale] = LocaleEstimate(
+                locale, old.entries + len(jobs), old.texts + est.texts, characters,
+                old.cached + est.cached, None if price is None else characters * price / 1e6,
+            )  # fmt: skip
+    return list(found.values())
+
+
+def _apply(
+    config: Config, report: TranslateReport, jobs: Sequence[_Job], results: Sequence[Result],
+    *, engine: str,
+) -> None:
+    """Write a batch of machine translations into their entries, then save those catalogues."""
+    from .mt import Outcome
+
+    touched: dict[int, _Target] = {}
+    for result in results:
+        target, entry = jobs[result.index]
+        if target.failed:
+            continue
+        translation = _with_edges(entry.msgid, result.translation)
+        if translation is None:
+            reason = result.reason or "the engine returned an empty translation"
+            target.rejected.append((entry, reason))
+            target.count("rejected")
+            continue
+        note = " (copied: nothing to translate)" if result.outcome is Outcome.UNCHANGED else ""
+        _fill(entry, translation, comment=f"{MT_COMMENT}{engine}{note}")
+        target.count({Outcome.UNCHANGED: "copied"}.get(result.outcome, result.outcome.value))
+        touched[id(target)] = target
+    for target in touched.values():
+        target.po.metadata["PO-Revision-Date"] = catalog.now()
+        _save_target(config, report, target)
+
+
+def _with_edges(msgid: str, translation: str | None) -> str | None:
+    """Keep the source's leading and trailing whitespace, which engines tend to drop."""
+    if translation is None or not translation.strip():
+        return None
+    lead = msgid[: len(msgid) - len(msgid.lstrip())]
+    trail = msgid[len(msgid.rstrip()) :]
+    return lead + translation.strip() + trail
+
+
+def _fill(entry: polib.POEntry, translation: str, *, comment: str) -> None:
+    """Put a machine translation in an entry: fuzzy, with a comment naming the engine."""
+    entry.msgstr = translation
+    entry.flags = ["fuzzy", *(flag for flag in entry.flags if flag != "fuzzy")]
+    # the previous msgid belonged to the suggestion being replaced
+    entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
+    lines = [line for line in (entry.tcomment or "").split("\n")
+             if line and not line.startswith(MT_COMMENT)]  # fmt: skip
+    entry.tcomment = "\n".join([*lines, comment])
+
+
+def _save_target(config: Config, report: Report, target: _Target) -> None:
+    """Write a catalogue as ``update`` would; never over a change made since it was read."""
+    data = catalog.dumps(target.po, wrap=config.wrap).encode("utf-8")
+    try:
+        current: bytes | None = target.path.read_bytes()
+    except OSError:
+        current = None
+    if current != target.on_disk:
+        target.failed = True
+        report.errors.append(CatalogError(
+            "changed by someone else while translate ran; its new machine translations were "
+            "not saved (they are cached: run translate again)", target.display))
+        return
+    try:
+        status = write_file(target.path, data)
+    except OSError as e:
+        target.failed = True
+        report.errors.append(CatalogError(f"cannot write: {e.strerror}; the file is as it was",
+                                          target.display))
+        return
+    target.on_disk = data
+    if status is not FileStatus.UNCHANGED:
+        target.status = FileStatus.UPDATED
+
+
+def _finish_targets(config: Config, report: TranslateReport, targets: Sequence[_Target]) -> None:
+    """Report each catalogue, and rejected entries at their lines in the file as written."""
+    for target in targets:
+        status = FileStatus.FAILED if target.failed else target.status
+        report.files.append(FileResult(target.display, status, dict(target.counts)))
+        if not target.rejected:
+            continue
+        lines = _entry_lines(target)
+        for entry, reason in target.rejected:
+            line = lines.get(catalog.entry_key(entry))
+            report.rejected.append(
+                EngineError(f"not translated: {reason}", target.display, line)
+            )
+
+
+def _entry_lines(target: _Target) -> dict[Key, int]:
+    """Line of each entry in the catalogue as it is now on disk."""
+    try:
+        po = catalog.parse_catalog(target.on_disk.decode("utf-8"), target.display)
+    except (LocpipeError, UnicodeDecodeError):
+        return {}
+    return {catalog.entry_key(e): e.linenum for e in po if not e.obsolete and e.linenum}

@@ -1,31 +1,28 @@
-"""Splice translations into an article's source: Markdown that keeps every other byte, and HTML."""
+"""Splice translations into an article's source: Markdown that keeps every other byte.
+
+HTML pages are made from this Markdown by :mod:`locpipe.site`.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-import babel.dates
-import jinja2
+import tomlkit
 import yaml
 
 from .model import Article, Key, Unit, UnitKind
-from .segment import markdown_to_html
 
-_NO_LINE_BREAKS = frozenset(
-    {UnitKind.HEADING, UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT}
-)
 # Text at the start of a line that would turn a paragraph line into another block.
 _BLOCK_START = re.compile(
     r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t]|$)|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
-    r"|(?P<fence>```|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
+    r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
 )
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_UNESCAPED_QUOTE = re.compile(r"(?<!\\)([\"'()])")
 
 
 def render_markdown(
@@ -34,24 +31,40 @@ def render_markdown(
     *,
     locale: str,
     mark_fallback: bool = False,
+    wrap: Callable[[Unit, str], str] | None = None,
+    extra_front_matter: Sequence[tuple[str, str]] = (),
 ) -> str:
     """Return the article in ``locale``: translated units replaced, every other byte kept.
 
     ``translations`` holds only text fit to publish (no fuzzy entries). With
     ``mark_fallback``, source text left in a foreign page is wrapped in a ``<span lang>``
-    so HTML tells browsers and screen readers which language it is in.
+    so HTML tells browsers and screen readers which language it is in. ``wrap`` may
+    dress a translated unit's text (for HTML markers); ``extra_front_matter`` adds
+    ``key: value`` fields after ``lang``.
     """
     data = article.text.encode()
     edits: list[tuple[int, int, str]] = []
+    toml = article.front_matter is not None and article.front_matter.format == "toml"
     for unit in article.units:
         translated = translations.get(unit.key)
-        if translated is not None and translated != unit.msgid:
-            edits.append((unit.start, unit.end, _format(unit, translated, article.newline)))
-        elif mark_fallback and locale != article.lang and unit.kind is not UnitKind.IMAGE_ALT:
-            if unit.kind is not UnitKind.FRONT_MATTER:
-                source = data[unit.start : unit.end].decode()
-                edits.append((unit.start, unit.end, _lang_span(source, article.lang)))
-    edits.extend(_lang_edit(article, locale))
+        if toml and unit.kind is UnitKind.FRONT_MATTER:
+            continue  # rewritten as a whole below, with tomlkit
+        if translated is not None:
+            source = data[unit.start : unit.end].decode()
+            text = source if translated == unit.msgid else _format(
+                unit, translated, article.newline)
+            text = wrap(unit, text) if wrap else text
+            if text != source:
+                edits.append((unit.start, unit.end, text))
+        elif mark_fallback and locale != article.lang and unit.kind not in (
+            UnitKind.IMAGE_ALT, UnitKind.FRONT_MATTER
+        ):
+            source = data[unit.start : unit.end].decode()
+            edits.append((unit.start, unit.end, _lang_span(source, article.lang)))
+    if toml:
+        edits.append(_toml_edit(article, translations, locale, extra_front_matter))
+    else:
+        edits.extend(_lang_edit(article, locale, extra_front_matter))
     out = []
     cursor = 0
     for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
@@ -71,12 +84,17 @@ def _format(unit: Unit, text: str, newline: str) -> str:
     if unit.kind is UnitKind.FRONT_MATTER:
         return yaml_scalar(text)
     lines = text.split("\n")
-    if unit.kind in _NO_LINE_BREAKS:
+    if not unit.multiline:
         lines = [" ".join(line.strip() for line in lines)]
     lines = [escape_line_start(line) for line in lines]
+    if unit.kind is UnitKind.LINK_TITLE:
+        lines = [_UNESCAPED_QUOTE.sub(r"\\\1", line) for line in lines]
     if unit.kind in (UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL):
         lines = [_UNESCAPED_PIPE.sub(r"\\|", line) for line in lines]
-    return (unit.hard_break + newline + unit.prefix).join(lines)
+    text = (unit.hard_break + newline + unit.prefix).join(lines)
+    if unit.label is not None:
+        return f"{text}][{unit.label}]"
+    return text
 
 
 def escape_line_start(line: str) -> str:
@@ -97,99 +115,74 @@ def escape_line_start(line: str) -> str:
 
 
 def yaml_scalar(text: str) -> str:
-    """Write a string as a one-line YAML scalar: plain when that reads back the same."""
+    """Write a string as a one-line YAML scalar: plain when that reads back the same.
+
+    Plain only if it reads back in block and in flow context (``[a, b]``) alike.
+    """
     if "\n" not in text and text == text.strip() and text:
         try:
-            if yaml.safe_load(f"k: {text}") == {"k": text}:
+            if yaml.safe_load(f"k: {text}") == {"k": text} and yaml.safe_load(
+                f"k: [{text}]"
+            ) == {"k": [text]}:
                 return text
         except yaml.YAMLError:
             pass
     return json.dumps(text, ensure_ascii=False)
 
 
-def _lang_edit(article: Article, locale: str) -> list[tuple[int, int, str]]:
+def _toml_edit(
+    article: Article, translations: Mapping[Key, str], locale: str,
+    extra: Sequence[tuple[str, str]] = (),
+) -> tuple[int, int, str]:
+    """Rewrite TOML front matter with its translated values and ``lang``, keeping the rest."""
     front = article.front_matter
+    assert front is not None
+    data = article.text.encode()
+    document = tomlkit.parse(data[front.body_start : front.body_end].decode())
+    for unit in article.units:
+        translated = translations.get(unit.key)
+        if unit.kind is UnitKind.FRONT_MATTER and translated is not None:
+            _toml_set(document, unit.detail.split("."), unit.msgid, translated)
+    document["lang"] = locale
+    for key, value in extra:
+        if key not in document:
+            document[key] = value
+    return front.body_start, front.body_end, tomlkit.dumps(document)
+
+
+def _toml_set(table: Any, path: Sequence[str], old: str, new: str) -> None:
+    for part in path[:-1]:
+        table = table.get(part)
+        if table is None:
+            return
+    value = table.get(path[-1])
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if item == old:
+                value[i] = new
+    elif value == old:
+        table[path[-1]] = new
+
+
+def _lang_edit(
+    article: Article, locale: str, extra: Sequence[tuple[str, str]] = ()
+) -> list[tuple[int, int, str]]:
+    front = article.front_matter
+    nl = article.newline
+    lines = "".join(f"{key}: {yaml_scalar(value)}{nl}" for key, value in extra)
     if front is None:
-        nl = article.newline
-        return [(0, 0, f"---{nl}lang: {locale}{nl}---{nl}")]
+        return [(0, 0, f"---{nl}lang: {locale}{nl}{lines}---{nl}")]
     if front.lang_span is not None:
-        return [(front.lang_span[0], front.lang_span[1], locale)]
-    return [(front.body_end, front.body_end, f"lang: {locale}{article.newline}")]
+        edits = [(front.lang_span[0], front.lang_span[1], locale)]
+        return [*edits, (front.body_end, front.body_end, lines)] if lines else edits
+    return [(front.body_end, front.body_end, f"lang: {locale}{nl}{lines}")]
 
 
-# -- HTML pages ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Alternate:
-    """Another language version of a page, for hreflang links and the language switcher."""
-
-    locale: str
-    href: str
-    name: str
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("locpipe", "templates"),
-        autoescape=True,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+def strip_front_matter(markdown: str) -> str:
+    """The Markdown body of a rendered article, without its front matter (YAML or TOML)."""
+    match = re.match(
+        r"\ufeff?(?:---[ \t]*\r?\n.*?^(?:---|\.\.\.)|\+\+\+[ \t]*\r?\n.*?^\+\+\+)"
+        r"[ \t]*(?:\r?\n|\Z)",
+        markdown, re.DOTALL | re.MULTILINE,
     )
-
-
-def language_name(locale: str) -> str:
-    """The language's own name for the switcher, such as 'polski' or 'English'."""
-    name = babel.Locale.parse(locale).get_display_name(locale) or locale
-    return name[:1].upper() + name[1:] if locale.startswith("en") else name
-
-
-def render_html(
-    article: Article,
-    markdown: str,
-    *,
-    locale: str,
-    translations: Mapping[Key, str],
-    alternates: Sequence[Alternate],
-    default_href: str,
-) -> str:
-    """Wrap the localised article's HTML in a complete, readable page."""
-    body = markdown_to_html(_strip_front_matter(markdown))
-    data = article.front_matter.data if article.front_matter else {}
-    title = _field(data, "title", translations) or article.name
-    description = _field(data, "description", translations)
-    title_lang = None if (("title", str(data.get("title"))) in translations) else article.lang
-    date = data.get("date")
-    page = _environment().get_template("article.html")
-    return page.render(
-        lang=locale,
-        title=title,
-        title_lang=title_lang if title_lang != locale else None,
-        description=description,
-        date_iso=date.isoformat() if isinstance(date, dt.date) else None,
-        date_text=_format_date(date, locale),
-        body=jinja2.utils.markupsafe.Markup(body),
-        alternates=alternates,
-        default_href=default_href,
-    )
-
-
-def _field(data: Mapping[str, object], key: str, translations: Mapping[Key, str]) -> str | None:
-    value = data.get(key)
-    if not isinstance(value, str):
-        return None
-    return translations.get((key, value), value)
-
-
-def _format_date(value: object, locale: str) -> str | None:
-    if isinstance(value, dt.date):
-        return str(babel.dates.format_date(value, format="long", locale=locale))
-    return None
-
-
-def _strip_front_matter(markdown: str) -> str:
-    match = re.match(r"\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", markdown,
-                     re.DOTALL | re.MULTILINE)
     return markdown[match.end():] if match else markdown

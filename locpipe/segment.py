@@ -8,9 +8,11 @@ replace exactly the translated text and keep every other byte of the source.
 from __future__ import annotations
 
 import bisect
+import enum
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+import tomllib
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyromark
@@ -36,9 +38,9 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _VERBATIM_TAGS = frozenset({"CodeBlock", "HtmlBlock", "MetadataBlock"})
-_FM_OPEN = re.compile(r"---[ \t]*\r?\n")
+_MARKER = re.compile(r"<!--\s*locpipe:\s*(off|on|note|context)\b:?(.*?)-->", re.I | re.S)
+_FM_OPEN = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")
 _YAML_KEY = re.compile(r"[\w-]+:(?:[ \t]|\r?\n)")
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
 def decode(data: bytes, path: str) -> tuple[str, bool]:
@@ -79,16 +81,18 @@ def parse_article(
     default_lang: str,
     front_matter_keys: Sequence[str] = ("title", "description", "summary"),
     bom: bool = False,
+    front_matter: bool = True,
 ) -> Article:
     """Cut an article's text into units; raise ContentError that names the line on bad input."""
     data = text.encode("utf-8")
     lines = _Lines(data)
-    front = _front_matter(text, data, path)
+    front, root = _front_matter(text, data, path) if front_matter else (None, None)
     units: list[Unit] = []
     lang = default_lang
     body_start = 0
     if front is not None:
-        units.extend(_front_matter_units(text, data, front, front_matter_keys, lines))
+        fm_units = _front_matter_units(data, front, root, front_matter_keys, lines)
+        units.extend(sorted(fm_units, key=lambda u: u.start))
         lang = _article_lang(front, default_lang, path, lines)
         body_start = front.end
     units.extend(_body_units(data, body_start, lines))
@@ -96,52 +100,91 @@ def parse_article(
     return Article(
         name=name, path=path, lang=lang, text=text, units=tuple(units),
         front_matter=front, bom=bom, newline=newline,
+        references=reference_labels(data[body_start:].decode()),
     )
 
 
 # -- front matter -------------------------------------------------------------------------
+# YAML (``---``) as most generators write it, TOML (``+++``) as Hugo does. Translatable
+# keys are dotted paths (``title``, ``seo.description``); a list of strings under such a key
+# (``tags``) gives one unit per item.
+
+_FORMATS = {
+    "---": ("yaml", re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)),
+    "+++": ("toml", re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.MULTILINE)),
+}
 
 
-def _front_matter(text: str, data: bytes, path: str) -> FrontMatter | None:
+def _front_matter(
+    text: str, data: bytes, path: str
+) -> tuple[FrontMatter | None, yaml.Node | None]:
+    """Find and load the front matter; also return YAML's node tree, which has positions."""
     opening = _FM_OPEN.match(text)
     if opening is None:
-        return None
-    closing = _FM_CLOSE.search(text, opening.end())
+        return None, None
+    fmt, close_re = _FORMATS[opening.group(1)]
+    closing = close_re.search(text, opening.end())
     if closing is None:
-        if not _YAML_KEY.match(text, opening.end()):
-            return None  # a thematic break, not front matter
+        if fmt == "yaml" and not _YAML_KEY.match(text, opening.end()):
+            return None, None  # a thematic break, not front matter
+        delimiter = opening.group(1)
         raise ContentError(
-            "front matter opened with '---' is never closed; add a line '---' after it", path, 1
+            f"front matter opened with '{delimiter}' is never closed; add a line "
+            f"'{delimiter}' after it",
+            path,
+            1,
         )
-    yaml_text = text[opening.end() : closing.start()]
+    source = text[opening.end() : closing.start()]
+    node: yaml.Node | None = None
+    if fmt == "yaml":
+        node, value = _load_yaml(source, path)
+    else:
+        value = _load_toml(source, path)
+    if not isinstance(value, dict):
+        raise ContentError(
+            "front matter must be a mapping of keys to values (such as 'title: ...')", path, 2
+        )
     body_start = len(opening.group().encode())
+    front = FrontMatter(
+        start=0,
+        end=len(text[: closing.end()].encode()),
+        body_start=body_start,
+        body_end=body_start + len(source.encode()),
+        data={str(k): v for k, v in value.items()},
+        format=fmt,
+    )
+    lang = _yaml_node(node, ("lang",))
+    if isinstance(lang, yaml.ScalarNode):
+        front = replace(front, lang_span=_node_span(source, lang, body_start))
+    return front, node
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML was built with it: same results, many times faster."""
+
+
+def _load_yaml(source: str, path: str) -> tuple[yaml.Node | None, object]:
+    """Compose the YAML once: the node tree gives positions, its construction the values."""
+    loader = _YAML_LOADER(source)
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        value = yaml.safe_load(yaml_text)
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else {})
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = 2 + mark.line if mark is not None else 1
         problem = getattr(e, "problem", None) or str(e)
         raise ContentError(f"invalid YAML front matter: {problem}; fix the YAML", path, line) from e
-    if value is None:
-        value = {}
-    if not isinstance(value, dict):
-        raise ContentError(
-            "front matter must be a mapping of keys to values (such as 'title: ...')", path, 2
-        )
-    lang_span = None
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == "lang" and isinstance(value_node, yaml.ScalarNode):
-                lang_span = _node_span(yaml_text, value_node, body_start)
-    return FrontMatter(
-        start=0,
-        end=len(text[: closing.end()].encode()),
-        body_start=body_start,
-        body_end=body_start + len(yaml_text.encode()),
-        data={str(k): v for k, v in value.items()},
-        lang_span=lang_span,
-    )
+    finally:
+        loader.dispose()
+
+
+def _load_toml(source: str, path: str) -> object:
+    try:
+        return tomllib.loads(source)
+    except tomllib.TOMLDecodeError as e:
+        match = re.search(r"line (\d+)", str(e))
+        line = 1 + int(match.group(1)) if match else 1
+        raise ContentError(f"invalid TOML front matter: {e}; fix the TOML", path, line) from e
 
 
 def _node_span(yaml_text: str, node: yaml.Node, base: int) -> tuple[int, int]:
@@ -150,25 +193,68 @@ def _node_span(yaml_text: str, node: yaml.Node, base: int) -> tuple[int, int]:
     return start, end
 
 
+def _yaml_node(node: yaml.Node | None, path: Sequence[str]) -> yaml.Node | None:
+    for key in path:
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        node = next((v for k, v in node.value if k.value == key), None)
+    return node
+
+
 def _front_matter_units(
-    text: str, data: bytes, front: FrontMatter, keys: Sequence[str], lines: _Lines
+    data: bytes, front: FrontMatter, root: yaml.Node | None, keys: Sequence[str], lines: _Lines
 ) -> Iterator[Unit]:
-    yaml_text = data[front.body_start : front.body_end].decode()
-    root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-    if not isinstance(root, yaml.MappingNode):
+    source = data[front.body_start : front.body_end].decode()
+    if front.format == "toml":
+        yield from _toml_units(source, front, keys, lines)
         return
-    for key_node, value_node in root.value:
-        key = key_node.value
-        if key not in keys or not isinstance(value_node, yaml.ScalarNode):
-            continue
-        value = front.data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            continue
-        start, end = _node_span(yaml_text, value_node, front.body_start)
-        yield Unit(
-            kind=UnitKind.FRONT_MATTER, msgid=value, msgctxt=key, detail=key,
-            line=lines.line(start), start=start, end=end,
-        )
+    for key in keys:
+        node = _yaml_node(root, key.split("."))
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for item in items:
+            if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
+                continue
+            value = item.value
+            if not isinstance(value, str) or not value.strip():
+                continue
+            start, end = _node_span(source, item, front.body_start)
+            yield Unit(
+                kind=UnitKind.FRONT_MATTER, msgid=value, msgctxt=key, detail=key,
+                line=lines.line(start), start=start, end=end,
+            )
+
+
+def _toml_units(
+    source: str, front: FrontMatter, keys: Sequence[str], lines: _Lines
+) -> Iterator[Unit]:
+    """Units of TOML front matter; rendering rewrites its values with tomlkit, not by span."""
+    for key in keys:
+        value: object = front.data
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        items = value if isinstance(value, list) else [value]
+        at = front.body_start + _toml_key_offset(source, key)
+        for item in items:
+            if isinstance(item, str) and item.strip():
+                yield Unit(
+                    kind=UnitKind.FRONT_MATTER, msgid=item, msgctxt=key, detail=key,
+                    line=lines.line(at), start=at, end=at,
+                )
+
+
+def _toml_key_offset(source: str, key: str) -> int:
+    """Byte offset of the line that sets ``key`` (for references; tables are followed)."""
+    *tables, name = key.split(".")
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(name)}[\"']?[ \t]*=", re.MULTILINE)
+    table = re.compile(rf"^[ \t]*\[[ \t]*{re.escape('.'.join(tables))}[ \t]*\]", re.MULTILINE)
+    begin = 0
+    if tables:
+        found = table.search(source)
+        if found is None:
+            return 0
+        begin = found.end()
+    match = pattern.search(source, begin)
+    return len(source[: match.start()].encode()) if match else 0
 
 
 def _article_lang(front: FrontMatter, default: str, path: str, lines: _Lines) -> str:
@@ -196,6 +282,9 @@ class _Element:
     tag: str
     inner_start: int | None = None
     inner_end: int | None = None
+    end: int = 0
+    label: str | None = None
+    """For an image whose alt text is also its reference label: the label."""
 
 
 @dataclass
@@ -224,6 +313,12 @@ class _Walker:
         self.verbatim = 0
         self.run: _Run | None = None
         self.units: list[Unit] = []
+        self.setext = False
+        self.enabled = True
+        self.off_since: int | None = None
+        self.off_regions: list[tuple[int, int]] = []
+        self.note: str | None = None
+        self.context: str | None = None
 
     def feed(self, event: Any, start: int, end: int) -> None:
         start += self.base
@@ -232,6 +327,27 @@ class _Walker:
             self._container(event, start, end)
         elif not self.verbatim:
             self._inline(event, start, end)
+        elif isinstance(event, dict) and "Html" in event:
+            self._markers(event["Html"], start)
+
+    def _markers(self, html: str, at: int) -> None:
+        """Obey authors' comments: extraction off/on, a note or a context for the next unit."""
+        for match in _MARKER.finditer(html):
+            command, argument = match.group(1).lower(), (match.group(2) or "").strip()
+            if command == "off" and self.enabled:
+                self.enabled, self.off_since = False, at
+            elif command == "on" and not self.enabled:
+                self.enabled = True
+                self.off_regions.append((self.off_since or 0, at))
+            elif command == "note" and argument:
+                self.note = argument
+            elif command == "context" and argument:
+                self.context = argument
+
+    def finish(self) -> None:
+        self.flush()
+        if not self.enabled:
+            self.off_regions.append((self.off_since or 0, len(self.data)))
 
     def _container(self, event: dict[str, Any], start: int, end: int) -> None:
         opening = "Start" in event
@@ -241,6 +357,8 @@ class _Walker:
             self.flush()
             if opening:
                 self.stack.append((tag, value))
+                if tag == "Heading":
+                    self.setext = not _ATX.match(self.data, start)
                 self.verbatim += tag in _VERBATIM_TAGS
             else:
                 self.stack.pop()
@@ -251,6 +369,10 @@ class _Walker:
         run = self._touch(start)
         if opening:
             self._place(run, tag, start, end)
+            if tag == "Image" and run.depth == 0:
+                run.elements[-1].end = end
+                if value["Image"]["link_type"].startswith(("Shortcut", "Collapsed")):
+                    run.elements[-1].label = value["Image"]["id"]
             run.depth += 1
             if tag == "Link" and value["Link"]["link_type"] in ("Autolink", "Email"):
                 run.autolink_depth += 1
@@ -288,25 +410,37 @@ class _Walker:
     def _touch(self, start: int) -> _Run:
         """Return the open run, opening one at ``start`` or closing a pending line break."""
         if self.run is None:
-            self.run = _Run(start=start, end=start)
+            self.run = _Run(start=self._escape_start(start), end=start)
         elif self.run.pending is not None:
             kind, b_start, b_end = self.run.pending
-            self.run.breaks.append((kind, b_start, b_end, start))
+            self.run.breaks.append((kind, b_start, b_end, self._escape_start(start)))
             self.run.pending = None
         return self.run
 
+    def _escape_start(self, start: int) -> int:
+        """Include a backslash escape that the parser left out of the first text event."""
+        return start - 1 if start and self.data[start - 1] == 0x5C else start
+
     def flush(self) -> None:
         run, self.run = self.run, None
-        if run is None or not run.has_words:
+        if run is None or not run.has_words or not self.enabled:
             return
         start, end = run.start, run.end
         kind = self._kind()
         only = run.elements[0] if len(run.elements) == 1 else None
         if only is not None and only.tag == "Image" and only.inner_start is not None:
             start, end = only.inner_start, only.inner_end or only.inner_start
+            start = self._escape_start(start)
             kind = UnitKind.IMAGE_ALT
         breaks = [b for b in run.breaks if start <= b[1] and b[3] <= end]
-        self.units.append(self._unit(kind, start, end, breaks))
+        unit = self._unit(kind, start, end, breaks)
+        if kind is UnitKind.IMAGE_ALT and only is not None and only.label is not None:
+            # The alt text is the reference label too: a translation must keep the label.
+            unit = replace(unit, end=only.end, label=only.label)
+        if self.note is not None or self.context is not None:
+            unit = replace(unit, note=self.note, msgctxt=self.context)
+            self.note = self.context = None
+        self.units.append(unit)
 
     def _kind(self) -> UnitKind:
         tags = [tag for tag, _ in self.stack]
@@ -338,20 +472,35 @@ class _Walker:
         cursor = start
         hard_style = "\\"
         for brk, b_start, b_end, nxt in breaks:
-            piece = data[cursor:b_start].decode()
+            piece = _join_lines(data[cursor:b_start].decode())
             if brk == "SoftBreak":
                 pieces.append(piece.rstrip(" \t") + " ")
             else:
                 hard_style = data[b_start:b_end].decode().rstrip("\r\n") or "\\"
                 pieces.append(piece + "\n")
             cursor = nxt
-        pieces.append(data[cursor:end].decode())
+        pieces.append(_join_lines(data[cursor:end].decode()))
         line_start = self.lines.start_of(start)
         prefix = re.sub(r"[^\s>]", " ", data[line_start:start].decode())
+        one_line = kind in _ONE_LINE or (kind is UnitKind.HEADING and not self.setext)
         return Unit(
             kind=kind, msgid="".join(pieces), line=self.lines.line(start), start=start, end=end,
             detail=self._detail(kind), prefix=prefix, hard_break=hard_style,
+            multiline=not one_line,
         )
+
+
+_ATX = re.compile(rb" {0,3}#{1,6}(?:[ \t]|\r?\n|$)")
+_ONE_LINE = frozenset({UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT})
+_LINE_JOIN = re.compile(r"\r?\n[ \t]*(?:>[ \t]?)*[ \t]*")
+
+
+def _join_lines(piece: str) -> str:
+    """Join lines that an inline element spans (a code span, a tag) as HTML would: a space.
+
+    The continuation line's container prefix (indentation, ``>``) goes with the newline.
+    """
+    return _LINE_JOIN.sub(" ", piece) if "\n" in piece else piece
 
 
 def _body_units(data: bytes, base: int, lines: _Lines) -> list[Unit]:
@@ -359,8 +508,42 @@ def _body_units(data: bytes, base: int, lines: _Lines) -> list[Unit]:
     walker = _Walker(data, base, lines)
     for event, span in pyromark.events_with_range(body, options=OPTIONS):
         walker.feed(event, span["start"], span["end"])
-    walker.flush()
-    return walker.units
+    walker.finish()
+    titles = [
+        unit
+        for unit in _link_titles(body, data, base, lines)
+        if not any(a <= unit.start < b for a, b in walker.off_regions)
+    ]
+    return sorted([*walker.units, *titles], key=lambda u: u.start)
+
+
+_TITLE_AT_END = re.compile(
+    r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|\(((?:[^()\\]|\\.)*)\))[ \t]*(?:\r?\n)?\Z""",
+    re.DOTALL,
+)
+
+
+def _link_titles(body: str, data: bytes, base: int, lines: _Lines) -> Iterator[Unit]:
+    """Titles of link reference definitions: translatable, while label and URL are not."""
+    for definition in pyromark.reference_definitions(body).values():
+        title = definition["title"]
+        if not title or not any(ch.isalpha() for ch in title):
+            continue
+        span = definition["span"]
+        start, end = base + span["start"], base + span["end"]
+        source = data[start:end].decode()
+        match = _TITLE_AT_END.search(source)
+        if match is None:
+            continue
+        group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+        t_start = start + len(source[: match.start(group)].encode())
+        t_end = start + len(source[: match.end(group)].encode())
+        line_start = lines.start_of(t_start)
+        yield Unit(
+            kind=UnitKind.LINK_TITLE, msgid=_join_lines(data[t_start:t_end].decode()),
+            line=lines.line(t_start), start=t_start, end=t_end, multiline=False,
+            prefix=re.sub(r"[^\s>]", " ", data[line_start:t_start].decode()),
+        )
 
 
 def markdown_to_html(text: str) -> str:
@@ -520,3 +703,105 @@ def _collect(events: Any) -> InlineMarkup:
         prose=re.sub(r" {2,}", " ", "".join(c.prose)).strip(),
         text=re.sub(r" {2,}", " ", "".join(c.text)).strip(),
     )
+
+
+def normalize_label(label: str) -> str:
+    """Match reference labels as CommonMark does: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def reference_labels(text: str) -> frozenset[str]:
+    """The normalised labels of the link reference definitions in a Markdown text."""
+    return frozenset(normalize_label(k) for k in pyromark.reference_definitions(text))
+
+
+def _resolver(labels: Collection[str]) -> Any:
+    """Resolve references to the article's definitions when a unit is parsed on its own."""
+
+    def resolve(link: Any) -> tuple[str, str] | None:
+        return ("", "") if normalize_label(link["reference"]) in labels else None
+
+    return resolve
+
+
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_LABEL_LINKS = frozenset(
+    {"Autolink", "Email", "Shortcut", "Collapsed", "ShortcutUnknown", "CollapsedUnknown"}
+)
+
+
+def literal_text_spans(text: str, labels: Collection[str] = ()) -> list[tuple[int, int]]:
+    """Character spans of plain prose in inline Markdown: what a translator's words replace.
+
+    Code, URLs, HTML, escapes, entities and the labels of shortcut references (which must
+    match their definitions) are left out.
+    """
+    data = text.encode()
+    spans: list[tuple[int, int]] = []
+    stack: list[bool] = []
+    events = pyromark.events_with_range(
+        text, options=OPTIONS, broken_link_callback=_resolver(labels)
+    )
+    for event, span in events:
+        if isinstance(event, dict) and ("Start" in event or "End" in event):
+            value = event.get("Start", event.get("End"))
+            tag = _tag(value)
+            if tag in ("Link", "Image") and "Start" in event:
+                stack.append(value[tag]["link_type"] in _LABEL_LINKS)
+            elif tag in ("Link", "Image") and stack:
+                stack.pop()
+            continue
+        protect = any(stack)
+        if protect or not (isinstance(event, dict) and "Text" in event):
+            continue
+        start, end = span["start"], span["end"]
+        if data[start:end].decode() == event["Text"]:
+            spans.append((len(data[:start].decode()), len(data[:end].decode())))
+    # A footnote reference reads as plain text when its unit is parsed without the note.
+    notes = [m.span() for m in _FOOTNOTE_REF.finditer(text)]
+    return [s for s in spans if not any(a < s[1] and s[0] < b for a, b in notes)]
+
+
+class SpanKind(enum.Enum):
+    """Markup in a piece of inline Markdown that can make a page do something."""
+
+    HTML = "html"
+    LINK = "link"
+    IMAGE = "image"
+    AUTOLINK = "autolink"
+
+
+@dataclass(frozen=True)
+class MarkupSpan:
+    """Where raw HTML or a link sits in a piece of Markdown, in characters."""
+
+    kind: SpanKind
+    start: int
+    end: int
+    value: str
+    """The raw HTML, or the destination as the parser read it (entities decoded)."""
+
+
+def markup_spans(text: str) -> list[MarkupSpan]:
+    """List the raw HTML, links and images of a piece of Markdown with their positions."""
+    data = text.encode("utf-8")
+
+    def chars(offset: int) -> int:
+        return len(data[:offset].decode("utf-8", errors="ignore"))
+
+    spans = []
+    for found, span in pyromark.events_with_range(text, options=OPTIONS):
+        event: Any = found
+        start, end = chars(span["start"]), chars(span["end"])
+        if isinstance(event, dict) and "Start" in event and _tag(event["Start"]) in (
+            "Link", "Image"
+        ):
+            tag = _tag(event["Start"])
+            value = event["Start"][tag]
+            kind = SpanKind.IMAGE if tag == "Image" else SpanKind.LINK
+            if tag == "Link" and value["link_type"] in ("Autolink", "Email"):
+                kind = SpanKind.AUTOLINK
+            spans.append(MarkupSpan(kind, start, end, value["dest_url"]))
+        elif isinstance(event, dict) and ("InlineHtml" in event or "Html" in event):
+            spans.append(MarkupSpan(SpanKind.HTML, start, end, text[start:end]))
+    return spans

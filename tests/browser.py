@@ -1,177 +1,222 @@
-"""Drive a real headless Chromium over the DevTools protocol, with nothing but the stdlib.
+"""A real headless Chromium driven over the DevTools protocol, and a loopback web server.
 
-Chromium's ``--remote-debugging-pipe`` speaks the protocol over file descriptors 3 (commands
-in) and 4 (events and replies out) as NUL-terminated JSON, so no websocket library is needed.
+The protocol runs over a pipe (``--remote-debugging-pipe``: JSON messages ending in a
+NUL byte on file descriptors 3 and 4), so no WebDriver or websocket package is needed.
+Console messages, uncaught exceptions and browser log errors (a missing file, a blocked
+request) are collected per page, which is what "no console errors" is asserted on.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
+import fcntl
+import functools
+import http.server
 import json
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
-import time
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--remote-debugging-pipe", "--hide-scrollbars", "--mute-audio",
-]
+CHROMIUM = os.environ.get("LOCPIPE_CHROMIUM", "/usr/bin/chromium")
 TIMEOUT = 30.0
 
 
-class BrowserError(RuntimeError):
-    """The browser did not answer as the protocol says it should."""
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve a folder over HTTP on 127.0.0.1; yield its base URL."""
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@dataclass
+class Page:
+    """One tab: its protocol session and what it said on the console."""
+
+    browser: Browser
+    session: str
+    problems: list[str] = field(default_factory=list)
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        return self.browser.call(method, params, session=self.session)
+
+    def goto(self, url: str) -> None:
+        answer = self.call("Page.navigate", url=url)
+        if answer.get("errorText"):
+            raise AssertionError(f"cannot open {url}: {answer['errorText']}")
+        self.browser.wait_for("Page.loadEventFired", self)
+
+    def evaluate(self, expression: str) -> Any:
+        answer = self.call("Runtime.evaluate", expression=expression, returnByValue=True,
+                           awaitPromise=True)
+        if "exceptionDetails" in answer:
+            raise AssertionError(f"{expression}: {answer['exceptionDetails']}")
+        return answer["result"].get("value")
+
+    def click(self, selector: str) -> None:
+        """Click a link and wait for the page it leads to."""
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+        self.browser.wait_for("Page.loadEventFired", self)
+
+    def screenshot(self, path: Path) -> Path:
+        """Save the whole page (not only the window) as a PNG."""
+        metrics = self.call("Page.getLayoutMetrics")["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": metrics["width"], "height": metrics["height"],
+                "scale": 1}
+        data = self.call("Page.captureScreenshot", format="png", clip=clip,
+                         captureBeyondViewport=True)["data"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        return path
 
 
 class Browser:
-    """One headless Chromium with one page; use as a context manager."""
+    """Headless Chromium from the distribution, with a fresh profile, closed on exit."""
 
     def __init__(self) -> None:
-        if CHROMIUM is None:
-            raise BrowserError("chromium is not installed")
-        self._profile = tempfile.TemporaryDirectory(prefix="locpipe-chromium-")
-        to_child_r, self._to_child = os.pipe()
-        self._from_child, from_child_w = os.pipe()
-        # The child sees our pipe ends as its fds 3 and 4.
+        if not Path(CHROMIUM).exists():
+            raise RuntimeError(f"{CHROMIUM} not found: apt-get install chromium")
+        self._profile = tempfile.mkdtemp(prefix="locpipe-chromium-")
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+        flags = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-extensions", "--hide-scrollbars", "--window-size=1100,1400",
+            "--remote-debugging-pipe", f"--user-data-dir={self._profile}",
+        ]
+        # The browser reads commands on fd 3 and writes answers on fd 4: bash puts the
+        # pipe ends there (moved above 9 first, so they cannot be 3 or 4 already), then
+        # becomes the browser.
+        ends = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_browser_r,
+                                                                    from_browser_w)]
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        script = f'exec "$0" "$@" 3<&{ends[0]} 4>&{ends[1]} {ends[0]}<&- {ends[1]}>&-'
         self._process = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
+            ["bash", "-c", script, CHROMIUM, *flags],
+            pass_fds=tuple(ends),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=(3, 4), preexec_fn=_dup_to(to_child_r, from_child_w),
         )
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self._buffer = b""
+        for fd in ends:
+            os.close(fd)
+        self._messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._pending: list[dict[str, Any]] = []
+        self._pages: dict[str, Page] = {}
         self._next_id = 0
-        self.events: list[dict[str, Any]] = []
-        self.session = ""
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
-    # -- protocol -------------------------------------------------------------------------
+    def _read(self) -> None:
+        buffer = b""
+        with os.fdopen(self._from_browser, "rb", buffering=0) as stream:
+            while chunk := stream.read(65536):
+                buffer += chunk
+                *messages, buffer = buffer.split(b"\0")
+                for message in messages:
+                    self._messages.put(json.loads(message))
+        self._messages.put(None)
 
-    def send(self, method: str, params: dict[str, Any] | None = None,
-             *, session: str | None = None) -> dict[str, Any]:
-        """Send a command and wait for its reply, keeping the events that arrive meanwhile."""
+    def _next(self) -> dict[str, Any]:
+        try:
+            message = self._messages.get(timeout=TIMEOUT)
+        except queue.Empty:
+            raise AssertionError(f"Chromium did not answer in {TIMEOUT:.0f} s") from None
+        if message is None:
+            raise AssertionError("Chromium closed the DevTools pipe")
+        self._collect(message)
+        return message
+
+    def _collect(self, message: dict[str, Any]) -> None:
+        page = self._pages.get(message.get("sessionId", ""))
+        method, params = message.get("method"), message.get("params", {})
+        if page is None or method is None:
+            return
+        if method == "Runtime.consoleAPICalled" and params["type"] in ("error", "warning",
+                                                                      "assert"):
+            text = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
+            page.problems.append(f"console.{params['type']}: {text}")
+        elif method == "Runtime.exceptionThrown":
+            details = params["exceptionDetails"]
+            page.problems.append(f"exception: {details.get('exception', details)}")
+        elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
+            entry = params["entry"]
+            page.problems.append(f"log {entry['level']}: {entry['text']} {entry.get('url', '')}")
+
+    def call(self, method: str, params: dict[str, Any] | None = None, *,
+             session: str | None = None) -> dict[str, Any]:
+        """Send one command and wait for its answer, collecting events on the way."""
         self._next_id += 1
-        message: dict[str, Any] = {"id": self._next_id, "method": method,
-                                   "params": params or {}}
-        if session if session is not None else self.session:
-            message["sessionId"] = session if session is not None else self.session
-        os.write(self._to_child, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + TIMEOUT
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
         while True:
-            reply = self._read(deadline)
-            if reply.get("id") == self._next_id:
-                if "error" in reply:
-                    raise BrowserError(f"{method}: {reply['error']}")
-                result: dict[str, Any] = reply.get("result", {})
+            answer = self._next()
+            if answer.get("id") == self._next_id:
+                if "error" in answer:
+                    raise AssertionError(f"{method}: {answer['error']}")
+                result: dict[str, Any] = answer.get("result", {})
                 return result
-            self.events.append(reply)
+            if "method" in answer:
+                self._pending.append(answer)
 
-    def wait_for(self, method: str) -> dict[str, Any]:
-        """Wait for an event (or find it among those already received)."""
-        deadline = time.monotonic() + TIMEOUT
+    def wait_for(self, event: str, page: Page) -> dict[str, Any]:
+        """Wait for an event of one page (it may have arrived already)."""
+        for index, message in enumerate(self._pending):
+            if message.get("method") == event and message.get("sessionId") == page.session:
+                del self._pending[index]
+                return message
         while True:
-            for index, event in enumerate(self.events):
-                if event.get("method") == method:
-                    return self.events.pop(index)
-            self.events.append(self._read(deadline))
+            message = self._next()
+            if message.get("method") == event and message.get("sessionId") == page.session:
+                return message
 
-    def _read(self, deadline: float) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            if time.monotonic() > deadline:
-                raise BrowserError("timed out waiting for chromium")
-            chunk = os.read(self._from_child, 1 << 16)
-            if not chunk:
-                raise BrowserError("chromium closed the pipe")
-            self._buffer += chunk
-        raw, self._buffer = self._buffer.split(b"\0", 1)
-        parsed: dict[str, Any] = json.loads(raw)
-        return parsed
-
-    # -- page -----------------------------------------------------------------------------
-
-    def open_page(self, width: int, height: int) -> None:
-        target = self.send("Target.createTarget", {"url": "about:blank"}, session="")
-        attached = self.send("Target.attachToTarget",
-                             {"targetId": target["targetId"], "flatten": True}, session="")
-        self.session = attached["sessionId"]
+    def new_page(self, *, color_scheme: str = "light") -> Page:
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})
+        page = Page(self, session["sessionId"])
+        self._pages[page.session] = page
         for domain in ("Page", "Runtime", "Log"):
-            self.send(f"{domain}.enable")
-        self.resize(width, height)
-
-    def resize(self, width: int, height: int) -> None:
-        self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1,
-                   "mobile": width < 600})
-
-    def goto(self, url: str) -> None:
-        self.send("Page.navigate", {"url": url})
-        self.wait_for("Page.loadEventFired")
-
-    def evaluate(self, expression: str) -> Any:
-        reply = self.send("Runtime.evaluate",
-                          {"expression": expression, "returnByValue": True})
-        if "exceptionDetails" in reply:
-            raise BrowserError(f"script failed: {reply['exceptionDetails']}")
-        return reply["result"].get("value")
-
-    def screenshot(self, path: Path, *, full_page: bool = True) -> None:
-        params: dict[str, Any] = {"format": "png", "captureBeyondViewport": full_page}
-        if full_page:
-            size = self.evaluate("[document.documentElement.scrollWidth,"
-                                 " document.documentElement.scrollHeight]")
-            params["clip"] = {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}
-        data = self.send("Page.captureScreenshot", params)["data"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(data))
-
-    def console_problems(self) -> list[str]:
-        """Console errors and warnings, failed loads and uncaught exceptions seen so far."""
-        found = []
-        for event in self.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "warning"):
-                found.append(" ".join(str(a.get("value")) for a in params.get("args", [])))
-            elif method == "Runtime.exceptionThrown":
-                found.append(str(params.get("exceptionDetails")))
-            elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
-                found.append(params["entry"]["text"])
-        return found
-
-    # -- lifetime -------------------------------------------------------------------------
+            page.call(f"{domain}.enable")
+        page.call("Emulation.setEmulatedMedia",
+                  features=[{"name": "prefers-color-scheme", "value": color_scheme}])
+        self._pending.clear()
+        return page
 
     def close(self) -> None:
-        with contextlib.suppress(BrowserError, OSError):
-            self.send("Browser.close", session="")
+        with suppress(AssertionError):
+            self.call("Browser.close")
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
-        os.close(self._to_child)
-        os.close(self._from_child)
-        self._profile.cleanup()
+        os.close(self._to_browser)
+        shutil.rmtree(self._profile, ignore_errors=True)
 
     def __enter__(self) -> Browser:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _dup_to(read_end: int, write_end: int) -> Any:
-    def setup() -> None:
-        # Duplicate first to fresh numbers so that neither end is closed by the other's dup2.
-        r, w = os.dup(read_end), os.dup(write_end)
-        os.dup2(r, 3)
-        os.dup2(w, 4)
-
-    return setup

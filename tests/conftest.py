@@ -51,3 +51,11 @@ def cli() -> Cli:
         return CliRunner().invoke(main, ["-C", str(root), *args], catch_exceptions=False)
 
     return invoke
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report the fidelity counts (spec examples, corpus) at the end of every run."""
+    from test_fidelity import RESULTS
+
+    for name, line in RESULTS.items():
+        terminalreporter.write_line(f"fidelity: {name}: {line}")

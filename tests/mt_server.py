@@ -25,13 +25,17 @@ from urllib.parse import parse_qs, urlsplit
 DEEPL_KEY = "test-deepl-key-7f3a9c:fx"
 LIBRE_KEY = "test-libre-key-51d2e8"
 
-DEEPL_SOURCES = frozenset(
-    ["AR", "BG", "CS", "DA", "DE", "EL", "EN", "ES", "ET", "FI", "FR", "HE", "HU", "ID", "IT", "JA", "KO", "LT", "LV", "NB", "NL", "PL", "PT", "RO", "RU", "SK", "SL", "SV", "TH", "TR", "UK", "VI", "ZH"]
-)
+DEEPL_SOURCES = frozenset({
+    "AR", "BG", "CS", "DA", "DE", "EL", "EN", "ES", "ET", "FI", "FR", "HE", "HU", "ID", "IT", "JA",
+    "KO", "LT", "LV", "NB", "NL", "PL", "PT", "RO", "RU", "SK", "SL", "SV", "TH", "TR", "UK", "VI",
+    "ZH",
+})  # fmt: skip
 DEEPL_TARGETS = (DEEPL_SOURCES - {"EN", "PT"}) | {
     "EN-GB", "EN-US", "ES-419", "PT-BR", "PT-PT", "ZH-HANS", "ZH-HANT",
 }  # fmt: skip
-LIBRE_LANGUAGES = frozenset(["ar", "de", "en", "es", "fr", "it", "ja", "pl", "pt", "ru", "uk", "zh"])
+LIBRE_LANGUAGES = frozenset({
+    "ar", "de", "en", "es", "fr", "it", "ja", "pl", "pt", "ru", "uk", "zh",
+})  # fmt: skip
 
 _MARKUP = re.compile(r"(<[^<>]*>|&#?\w+;)")
 _TAG = re.compile(r"<x\b[^<>]*>")

@@ -206,6 +206,8 @@ def test_config_checks_table(project: Path, cli: Cli) -> None:
     ('min_coverage = { default = 50, xx_YY = 10 }\n', 3, "unknown locale code 'xx_YY'"),
     ('min_coverage = { en = 101 }\n', 3, "'min_coverage.en' must be a number from 0 to 100"),
     ('required = "title"\n', 3, "'required' must be a list of strings"),
+    ('required = ["titel"]\n', 3, "'required' names 'titel', which is neither a key of "
+                                  "front_matter_keys, a unit kind nor a heading level"),
 ])
 def test_bad_gate_configuration_names_file_and_line(project: Path, cli: Cli, table: str,
                                                     line: int, message: str) -> None:

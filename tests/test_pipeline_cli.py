@@ -145,3 +145,19 @@ def test_check_on_a_catalogue_path(project: Path, cli: Cli, tmp_path: Path) -> N
     result = cli(project, "check", str(po))
     assert result.exit_code == 1
     assert ":5: error markdown-links: link to 'https://example.org/docs'" in result.output
+
+
+def test_pseudo_writes_accented_catalogue_and_markdown(project: Path, cli: Cli) -> None:
+    before = snapshot(project)
+    result = cli(project, "pseudo")
+    assert result.exit_code == 0, result.output
+    md = (project / "build/en_XA/sample.md").read_text(encoding="utf-8")
+    assert "lang: en_XA" in md
+    assert "[ļîîñkîîéém](https://example.org/a" in md  # link text accented, URL kept
+    assert "`pip install locpipe`" in md  # code kept
+    po = project / "build/en_XA/sample.po"
+    assert msgfmt_check(po).returncode == 0
+    entries = [e for e in polib.pofile(str(po)) if e.msgid]
+    assert entries and all(e.msgstr and e.msgstr != e.msgid for e in entries)
+    after = snapshot(project)
+    assert {k: v for k, v in after.items() if not k.startswith("build/")} == before

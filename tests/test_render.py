@@ -71,3 +71,20 @@ def test_yaml_scalar_reads_back(value: str) -> None:
     import yaml
 
     assert yaml.safe_load(f"k: {yaml_scalar(value)}") == {"k": value}
+
+
+def test_crlf_line_endings_are_kept_in_translations() -> None:
+    text = "---\r\ntitle: T\r\n---\r\n> jeden\r\n> dwa\r\n\r\nKoniec.\r\n"
+    out = render(text, {(None, "jeden dwa"): "one\ntwo"})
+    assert out == "---\r\ntitle: T\r\nlang: en\r\n---\r\n> one\\\r\n> two\r\n\r\nKoniec.\r\n"
+
+
+def test_bom_is_kept() -> None:
+    article = parse_article("Akapit.\n", name="a", path="a.md", default_lang="pl", bom=True)
+    out = render_markdown(article, {(None, "Akapit."): "Paragraph."}, locale="en")
+    assert out == "\ufeff---\nlang: en\n---\nParagraph.\n"
+
+
+def test_hard_break_in_a_footnote_gets_its_indentation() -> None:
+    out = render("Tekst[^1].\n\n[^1]: Przypis.\n", {(None, "Przypis."): "Note\nsecond"})
+    assert out.endswith("[^1]: Note\\\n      second\n")

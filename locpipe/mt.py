@@ -1,0 +1,1035 @@
+"""Machine translation: engines over HTTP, markup protection, batching, retries and a cache.
+
+The only module of locpipe that imports ``requests``. Engines sit behind the small
+:class:`Engine` protocol; :func:`translate_texts` is the one call the pipeline needs:
+protect markup -> look up the cache -> batch -> send -> restore markup -> cache.
+API keys are read from the environment variable a config names, sent only in the
+place the API wants them, and never logged, repr'd or put in an error message.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import json
+import logging
+import os
+import random
+import re
+import sqlite3
+import time
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path, PurePath
+from typing import Any, ClassVar, Protocol
+
+import requests
+
+from .errors import ConfigError, EngineError, QuotaError
+
+__all__ = [
+    "ENGINES",
+    "Backoff",
+    "BatchTooLarge",
+    "DeepL",
+    "Engine",
+    "EngineConfig",
+    "Estimate",
+    "HttpEngine",
+    "LibreTranslate",
+    "Outcome",
+    "Protected",
+    "Result",
+    "TranslationCache",
+    "Usage",
+    "batches",
+    "deepl_source",
+    "deepl_target",
+    "engine_config",
+    "estimate",
+    "libre_language",
+    "make_engine",
+    "protect",
+    "restore",
+    "translate_texts",
+]
+
+log = logging.getLogger("locpipe.mt")
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """One ``[mt.<engine>]`` table; it names the key's environment variable, never the key."""
+
+    name: str
+    """Engine name, a key of :data:`ENGINES`: ``deepl`` or ``libretranslate``."""
+    url: str | None = None
+    """Base URL (scheme and host); ``None`` means the engine's official endpoint."""
+    api_key_env: str | None = None
+    """Environment variable that holds the API key; ``None`` for a keyless server."""
+    timeout: float = 30.0
+    """Seconds allowed to connect, and again to wait for each answer."""
+    max_retries: int = 5
+    """Retries after a connection error, a timeout, HTTP 429 or 5xx."""
+    max_wait: float = 60.0
+    """Longest pause between two attempts, whatever ``Retry-After`` asks for."""
+    max_texts: int | None = None
+    """Lower the engine's texts-per-request limit (a self-hosted server's batch limit)."""
+    max_bytes: int | None = None
+    """Lower the engine's request size limit, in bytes of JSON-encoded texts."""
+    formality: str | None = None
+    """DeepL ``formality``: default, more, less, prefer_more or prefer_less."""
+    target_variants: tuple[tuple[str, str], ...] = ()
+    """DeepL target for a bare language, e.g. ``(("en", "EN-US"),)``; defaults EN-GB, PT-PT."""
+    price_per_million: float | None = None
+    """What a million characters cost, for a dry run's estimate (any currency)."""
+
+    @property
+    def cache_key(self) -> str:
+        """Name the engine and every option that changes its output, to key the cache."""
+        parts = [self.name]
+        if self.formality:
+            parts.append(f"formality={self.formality}")
+        parts.extend(f"{lang}={code}" for lang, code in self.target_variants)
+        return ";".join(parts)
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_FORMALITIES = ("default", "more", "less", "prefer_more", "prefer_less")
+_DEEPL_VARIANTS = frozenset({"EN-GB", "EN-US", "PT-BR", "PT-PT", "ZH-HANS", "ZH-HANT", "ES-419"})
+_DEFAULT_VARIANTS = {"en": "EN-GB", "pt": "PT-PT"}
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"expected a positive number, got {value!r}")
+    return float(value)
+
+
+def _price(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"expected a number of at least 0, got {value!r}")
+    return float(value)
+
+
+def _count(minimum: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"expected a whole number of at least {minimum}, got {value!r}")
+        return value
+
+    return check
+
+
+def _url(value: object) -> str:
+    if not isinstance(value, str) or not re.match(r"https?://[^\s/]+", value):
+        raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def _env_name(value: object) -> str:
+    # The value is never echoed: a user who pasted the key itself here must not see it printed.
+    if not isinstance(value, str) or not _ENV_NAME.match(value):
+        raise ValueError(
+            "expected the name of an environment variable (letters, digits, '_'), "
+            "not a key; put the key itself in that variable"
+        )
+    return value
+
+
+def _formality(value: object) -> str:
+    if value not in _FORMALITIES:
+        raise ValueError(f"expected one of {', '.join(_FORMALITIES)}, got {value!r}")
+    return str(value)
+
+
+def _variants(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping):
+        raise ValueError('expected a table such as { en = "EN-US" }')
+    pairs = []
+    for lang, code in value.items():
+        wanted = str(code).replace("_", "-").upper()
+        if wanted not in _DEEPL_VARIANTS or not wanted.startswith(f"{str(lang).upper()}-"):
+            known = ", ".join(sorted(_DEEPL_VARIANTS))
+            raise ValueError(f"{lang} = {code!r} is not a DeepL target variant ({known})")
+        pairs.append((str(lang).lower(), wanted))
+    return tuple(sorted(pairs))
+
+
+_CHECKS: dict[str, Callable[[object], object]] = {
+    "url": _url,
+    "api_key_env": _env_name,
+    "timeout": _number,
+    "max_retries": _count(0),
+    "max_wait": _number,
+    "max_texts": _count(1),
+    "max_bytes": _count(1024),
+    "formality": _formality,
+    "target_variants": _variants,
+    "price_per_million": _price,
+}
+_COMMON_KEYS = frozenset(_CHECKS) - {"formality", "target_variants"}
+
+
+def engine_config(
+    name: str, table: Mapping[str, object], *, path: str | PurePath | None = None
+) -> EngineConfig:
+    """Validate one ``[mt.<name>]`` table; unknown engines, keys and bad values are errors."""
+    engine = _engine_class(name, path)
+    allowed = _COMMON_KEYS | engine.options
+    changes: dict[str, Any] = {}  # each value checked and converted by _CHECKS
+    for key, value in table.items():
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise ConfigError(f"[mt.{name}]: unknown key '{key}'; known keys: {known}", path)
+        try:
+            changes[key] = _CHECKS[key](value)
+        except ValueError as e:
+            raise ConfigError(f"[mt.{name}] {key}: {e}", path) from e
+    return replace(EngineConfig(name=name, api_key_env=engine.default_key_env), **changes)
+
+
+def _engine_class(name: str, path: str | PurePath | None = None) -> type[HttpEngine]:
+    try:
+        return ENGINES[name]
+    except KeyError:
+        known = ", ".join(sorted(ENGINES))
+        raise ConfigError(f"unknown engine [mt.{name}]; known engines: {known}", path) from None
+
+
+# --- locale codes ----------------------------------------------------------------------------
+
+
+def _locale_parts(locale: str) -> tuple[str, str | None, str | None]:
+    """Split a Babel-style code (``pt_BR``, ``zh_Hant_TW``) into language, script, region."""
+    parts = re.split(r"[_-]", locale)
+    if not re.fullmatch(r"[A-Za-z]{2,3}", parts[0]):
+        raise ConfigError(f"'{locale}' is not a locale code such as 'pl', 'en' or 'pt_BR'")
+    script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+    region = next((p for p in parts[1:] if len(p) == 2 or (len(p) == 3 and p.isdigit())), None)
+    return parts[0].lower(), script, region
+
+
+def deepl_source(locale: str) -> str:
+    """DeepL source language: the bare language, upper case (``pt_BR`` -> ``PT``)."""
+    return _locale_parts(locale)[0].upper()
+
+
+def deepl_target(locale: str, variants: Iterable[tuple[str, str]] = ()) -> str:
+    """DeepL target language: ``en_US`` -> ``EN-US``; bare ``en`` -> ``EN-GB`` unless configured.
+
+    >>> deepl_target("pt_BR"), deepl_target("en"), deepl_target("en", [("en", "EN-US")])
+    ('PT-BR', 'EN-GB', 'EN-US')
+    """
+    lang, script, region = _locale_parts(locale)
+    if lang == "zh" and region and region.upper() in {"TW", "HK", "MO"}:
+        script = script or "Hant"
+    for sub in (script, region):
+        code = f"{lang}-{sub}".upper()
+        if sub and code in _DEEPL_VARIANTS:
+            return code
+    return {**_DEFAULT_VARIANTS, **dict(variants)}.get(lang, lang.upper())
+
+
+def libre_language(locale: str) -> str:
+    """LibreTranslate language: the bare language, lower case (``en_GB`` -> ``en``)."""
+    return _locale_parts(locale)[0]
+
+
+# --- markup protection -----------------------------------------------------------------------
+
+TAG_NAME = "x"
+"""Element name of the placeholder tags; DeepL is told to ignore it (``ignore_tags``)."""
+
+_ATTRIBUTE = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_TITLE = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))"""
+_DEST_PART = r"(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))"
+_URL_PART = r"(?:[^\s<>()]|\([^\s<>()]*\))"
+_MARKUP = re.compile(
+    "|".join(
+        (
+            # a backslash escape is text, but must not open a code span or close a link
+            r"(?P<escape>\\[!-/:-@\[-`{-~])",
+            r"(?P<code>(?<!`)(?P<ticks>`+)(?!`)(?s:.+?)(?<!`)(?P=ticks)(?!`))",
+            r"(?P<autolink><[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|<[\w.+-]+@[\w.-]+>)",
+            r"(?P<html><[A-Za-z][A-Za-z0-9-]*" + _ATTRIBUTE + r"*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>"
+            r"|(?s:<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>)|<![A-Za-z][^>]*>)",
+            r"(?P<entity>&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)",
+            r"(?P<footnote>\[\^[^\]\s]+\])",
+            r"(?P<dest>\]\(\s*(?:<[^<>\n]*>|" + _DEST_PART + r"*)(?:\s+" + _TITLE + r")?\s*\))",
+            r"(?P<label>\]\[[^\[\]]*\])",
+            r"(?P<url>(?<![\w/])(?:https?://|ftp://|www\.)" + _URL_PART + r"*"
+            r"(?:[^\s<>().,:;!?\"'*_~\]]|\([^\s<>()]*\)))",
+            r"(?P<email>(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?<![-.]))",
+            r"(?P<brace>\{\{.*?\}\}|\{%.*?%\}|\{[^\s{}]*\}|\{[#.][^{}\n]*\})",
+            r"(?P<printf>%(?:\(\w+\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa]"
+            r"(?![A-Za-z]))",
+        )
+    )
+)
+_TAG = re.compile(
+    rf"<{TAG_NAME}\s+id\s*=\s*(?P<quote>[\"']?)(?P<id>\d+)(?P=quote)\s*/?\s*>(?:</{TAG_NAME}\s*>)?",
+    re.IGNORECASE,
+)
+# An HTML serialiser (LibreTranslate's) may write <x id="1"></x>; a stray end tag is noise.
+_END_TAG = re.compile(rf"</{TAG_NAME}\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A text made safe to send: markup replaced by numbered tags, the rest XML-escaped."""
+
+    text: str
+    """What the engine sees, e.g. ``'Run <x id="1"/> now'``."""
+    originals: tuple[str, ...]
+    """Tag ``n`` stands for ``originals[n - 1]``."""
+    pairs: tuple[tuple[int, int], ...] = ()
+    """Tags that must keep their order: a link's ``[`` and its ``](dest)``."""
+    translatable: bool = True
+    """Whether any letter is left outside the tags (else there is nothing to send)."""
+
+
+def _tag(number: int) -> str:
+    return f'<{TAG_NAME} id="{number}"/>'
+
+
+def protect(text: str) -> Protected:
+    """Replace code, URLs, link destinations, HTML and placeholders with numbered tags.
+
+    >>> protect("Run `make` [now](https://x.y)!").text
+    'Run <x id="1"/> <x id="2"/>now<x id="3"/>!'
+    """
+    spans, pairs = _spans(text)
+    ranges = _merge(spans)
+    pieces: list[str] = []
+    plain: list[str] = []
+    position = 0
+    for number, (start, end) in enumerate(ranges, 1):
+        plain.append(text[position:start])
+        pieces += [html.escape(text[position:start], quote=False), _tag(number)]
+        position = end
+    plain.append(text[position:])
+    pieces.append(html.escape(text[position:], quote=False))
+    return Protected(
+        text="".join(pieces),
+        originals=tuple(text[start:end] for start, end in ranges),
+        pairs=_pair_numbers(ranges, pairs),
+        translatable=any(char.isalpha() for part in plain for char in part),
+    )
+
+
+def _spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Find the markup spans to protect, and (opener, closer) starts of link brackets."""
+    covered = bytearray(len(text))
+    spans: list[tuple[int, int]] = []
+    closers: list[int] = []
+    for match in _MARKUP.finditer(text):
+        covered[match.start() : match.end()] = b"\1" * (match.end() - match.start())
+        if match.lastgroup != "escape":
+            spans.append(match.span())
+        if match.lastgroup in {"dest", "label"}:
+            closers.append(match.start())
+    pairs = []
+    for closer in closers:
+        opener = _opener(text, covered, closer)
+        if opener is not None:
+            covered[opener[0] : opener[1]] = b"\1" * (opener[1] - opener[0])
+            spans.append(opener)
+            pairs.append((opener[0], closer))
+    return sorted(spans), pairs
+
+
+def _opener(text: str, covered: bytearray, closer: int) -> tuple[int, int] | None:
+    """Find the ``[`` (or ``![``) that a link's ``](`` or ``][`` closes, skipping markup."""
+    depth = 0
+    for position in range(closer - 1, -1, -1):
+        if covered[position] or text[position] not in "[]":
+            continue
+        if text[position] == "]":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            bang = position > 0 and text[position - 1] == "!" and not covered[position - 1]
+            return (position - 1 if bang else position), position + 1
+    return None
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join touching spans: one tag for ``](url)`` followed directly by ``{x}``."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _pair_numbers(
+    ranges: list[tuple[int, int]], pairs: list[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
+    def number(position: int) -> int:
+        return next(n for n, (start, end) in enumerate(ranges, 1) if start <= position < end)
+
+    numbered = ((number(opener), number(closer)) for opener, closer in pairs)
+    return tuple(sorted({pair for pair in numbered if pair[0] != pair[1]}))
+
+
+def restore(translated: str, protected: Protected) -> str:
+    """Put the markup back; raise :class:`EngineError` if a tag was lost, repeated or invented."""
+    pieces: list[str] = []
+    seen: list[int] = []
+    position = 0
+    for match in _TAG.finditer(translated):
+        pieces.append(_unescape(translated[position : match.start()]))
+        number = int(match["id"])
+        seen.append(number)
+        if 1 <= number <= len(protected.originals):
+            pieces.append(protected.originals[number - 1])
+        position = match.end()
+    pieces.append(_unescape(translated[position:]))
+    _check_tags(seen, protected)
+    return "".join(pieces)
+
+
+def _unescape(fragment: str) -> str:
+    fragment = _END_TAG.sub("", fragment)
+    if "<" in fragment:
+        markup = fragment[fragment.index("<") :][:40]
+        raise EngineError(f"the translation has markup that was not in the source: {markup!r}")
+    return html.unescape(fragment)
+
+
+def _check_tags(seen: list[int], protected: Protected) -> None:
+    counts = Counter(seen)
+    expected = range(1, len(protected.originals) + 1)
+    invented = sorted(set(counts) - set(expected))
+    if invented:
+        raise EngineError(f"the translation has placeholder tags that were not sent: {invented}")
+    for number in expected:
+        if counts[number] != 1:
+            problem = "lost" if counts[number] == 0 else "repeated"
+            raise EngineError(f"the translation {problem} {_shown(number, protected)}")
+    for opener, closer in protected.pairs:
+        if seen.index(opener) > seen.index(closer):
+            raise EngineError(
+                f"the translation put {_shown(closer, protected)} "
+                f"before {_shown(opener, protected)}"
+            )
+
+
+def _shown(number: int, protected: Protected) -> str:
+    original = protected.originals[number - 1]
+    return f"the markup {original[:40] + ('...' if len(original) > 40 else '')!r}"
+
+
+# --- batching --------------------------------------------------------------------------------
+
+
+def _json_size(text: str) -> int:
+    """Bytes a text adds to a JSON list: the quoted, escaped string and a separator."""
+    return len(json.dumps(text, ensure_ascii=False).encode("utf-8")) + 2
+
+
+def batches(texts: Sequence[str], *, max_texts: int, max_bytes: int) -> Iterator[list[int]]:
+    """Group text indices into requests within both limits; a text too big alone goes alone.
+
+    >>> list(batches(["a", "b", "c"], max_texts=2, max_bytes=1000))
+    [[0, 1], [2]]
+    """
+    batch: list[int] = []
+    size = 0
+    for index, text in enumerate(texts):
+        cost = _json_size(text)
+        if batch and (len(batch) >= max_texts or size + cost > max_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(index)
+        size += cost
+    if batch:
+        yield batch
+
+
+# --- HTTP with timeouts and retries ----------------------------------------------------------
+
+
+class BatchTooLarge(EngineError):
+    """The engine refused a request as too large (HTTP 413): send smaller batches."""
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How to wait between attempts: exponential, with full jitter; injectable for tests."""
+
+    base: float = 0.5
+    """Seconds for the first retry's ceiling; it doubles with each attempt."""
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = random.random
+    """Returns a number in [0, 1) that scales the ceiling."""
+
+
+@dataclass(frozen=True)
+class _Retry:
+    problem: str
+    wait: float | None  # what Retry-After asked for, if anything
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Read ``Retry-After``: delay seconds or an HTTP date; ``None`` if absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class _Client:
+    """Send JSON requests with a timeout; retry what may pass, map the rest to errors."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        label: str,
+        config: EngineConfig,
+        backoff: Backoff,
+        secret: str | None,
+    ) -> None:
+        self.session = session
+        self.label = label
+        self.config = config
+        self.backoff = backoff
+        self._secret = secret
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        payload: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> object:
+        body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode()
+        all_headers = {"Accept": "application/json", **(headers or {})}
+        if body is not None:
+            all_headers["Content-Type"] = "application/json"
+        attempts = self.config.max_retries + 1
+        problem = ""
+        for attempt in range(attempts):
+            outcome = self._once(method, url, body, all_headers)
+            if not isinstance(outcome, _Retry):
+                return outcome
+            problem = outcome.problem
+            if attempt + 1 < attempts:
+                wait = self._wait(attempt, outcome.wait)
+                log.warning(
+                    "%s: %s; retry %d of %d in %.1f s",
+                    self.label, problem, attempt + 1, self.config.max_retries, wait,
+                )  # fmt: skip
+                self.backoff.sleep(wait)
+        raise EngineError(f"{self.label}: gave up after {attempts} attempts: {problem}")
+
+    def _wait(self, attempt: int, asked: float | None) -> float:
+        if asked is not None:
+            return min(asked, self.config.max_wait)
+        ceiling = min(self.config.max_wait, self.backoff.base * 2.0**attempt)
+        return self.backoff.jitter() * ceiling
+
+    def _once(
+        self, method: str, url: str, body: bytes | None, headers: Mapping[str, str]
+    ) -> object | _Retry:
+        started = time.monotonic()
+        timeout = self.config.timeout
+        try:
+            response = self.session.request(
+                method, url, data=body, headers=headers, timeout=(timeout, timeout)
+            )
+        except requests.Timeout:
+            log.info("%s %s: no answer within %g s", method, url, timeout)
+            return _Retry(f"no answer from {url} within {timeout:g} s", None)
+        except requests.ConnectionError as e:
+            log.info("%s %s: connection failed", method, url)
+            return _Retry(f"cannot connect to {url}: {self._redact(str(e))[:300]}", None)
+        except requests.RequestException as e:
+            # not chained: requests' exception holds the prepared request, key header and all
+            raise EngineError(f"{self.label}: request failed: {self._redact(str(e))}") from None
+        log.info(
+            "%s %s (%d bytes) -> HTTP %d in %.2f s",
+            method, url, len(body or b""), response.status_code, time.monotonic() - started,
+        )  # fmt: skip
+        return self._interpret(response)
+
+    def _interpret(self, response: requests.Response) -> object | _Retry:
+        status = response.status_code
+        if 200 <= status < 300:
+            return self._json(response)
+        message = self._message(response)
+        if status == 413:
+            raise BatchTooLarge(f"{self.label}: request too large (HTTP 413): {message}")
+        if status == 456:
+            raise QuotaError(
+                f"{self.label} quota exceeded: {message}; the run stops; "
+                "translations already saved are kept"
+            )
+        if status == 429 or status >= 500:
+            return _Retry(
+                f"HTTP {status}: {message}", _retry_after(response.headers.get("Retry-After"))
+            )
+        if status in {401, 403} and self.config.api_key_env:
+            message += f" (check the key in ${self.config.api_key_env})"
+        raise EngineError(f"{self.label} refused the request (HTTP {status}): {message}")
+
+    def _json(self, response: requests.Response) -> object:
+        try:
+            return json.loads(response.content)
+        except ValueError as e:
+            snippet = self._redact(response.text[:100])
+            raise EngineError(f"{self.label} answered with malformed JSON: {snippet!r}") from e
+
+    def _message(self, response: requests.Response) -> str:
+        """The server's own explanation: DeepL's ``message``, LibreTranslate's ``error``."""
+        try:
+            data = json.loads(response.content)
+        except ValueError:
+            data = None
+        text = response.text.strip()[:200] or response.reason or "no explanation"
+        if isinstance(data, dict):
+            found = (data.get(k) for k in ("message", "error", "detail"))
+            text = next((str(v) for v in found if v), text)
+        return self._redact(text)
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._secret, "***") if self._secret else text
+
+
+# --- engines ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Characters used in the billing period, and the limit if there is one."""
+
+    characters: int
+    limit: int | None
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.limit is None else max(0, self.limit - self.characters)
+
+
+class Engine(Protocol):
+    """What :func:`translate_texts` needs from an engine; add one by implementing this."""
+
+    name: str
+    """Config name, also written in translator comments (``deepl``)."""
+    cache_key: str
+    """Engine name plus the options that change its output."""
+    max_texts: int
+    max_bytes: int
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        """Translate protected texts, in order; raise :class:`EngineError` on failure."""
+        ...
+
+    def usage(self) -> Usage | None:
+        """The quota, where the engine reports one."""
+        ...
+
+
+class HttpEngine(ABC):
+    """Base of engines over HTTP: the key from the environment, a session, timeouts, retries."""
+
+    name: str = ""
+    label: ClassVar[str] = ""
+    default_key_env: ClassVar[str | None] = None
+    key_required: ClassVar[bool] = False
+    options: ClassVar[frozenset[str]] = frozenset()
+    """Config keys this engine accepts beyond the common ones."""
+    limit_texts: ClassVar[int] = 50
+    limit_bytes: ClassVar[int] = 64 * 1024
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        *,
+        session: requests.Session | None = None,
+        backoff: Backoff | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.config = config
+        key = self._read_key(os.environ if environ is None else environ)
+        self._key = key
+        self.url = config.url or self.default_url(key)
+        self.cache_key = config.cache_key
+        self.max_texts = min(self.limit_texts, config.max_texts or self.limit_texts)
+        self.max_bytes = min(self.limit_bytes, config.max_bytes or self.limit_bytes)
+        self._client = _Client(
+            session or requests.Session(),
+            label=self.label,
+            config=config,
+            backoff=backoff or Backoff(),
+            secret=key,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(url={self.url!r}, api_key_env={self.config.api_key_env!r})"
+
+    def _read_key(self, environ: Mapping[str, str]) -> str | None:
+        variable = self.config.api_key_env
+        if variable is None:
+            if self.key_required:
+                raise ConfigError(f"[mt.{self.name}]: api_key_env must name the key's variable")
+            return None
+        key = environ.get(variable, "").strip()
+        if not key:
+            raise ConfigError(
+                f"[mt.{self.name}]: the environment variable {variable} that should hold "
+                f"the {self.label} API key is not set"
+            )
+        return key
+
+    def default_url(self, key: str | None) -> str:
+        """The official endpoint, used when the config has no ``url``."""
+        raise ConfigError(f"[mt.{self.name}] needs a url")
+
+    @abstractmethod
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        """Translate protected texts, in order; raise :class:`EngineError` on failure."""
+
+    def usage(self) -> Usage | None:
+        return None
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._client.session.close()
+
+
+class DeepL(HttpEngine):
+    """DeepL API v2: ``POST /v2/translate`` with XML tag handling, ``GET /v2/usage``."""
+
+    name = "deepl"
+    label = "DeepL"
+    default_key_env = "DEEPL_AUTH_KEY"
+    key_required = True
+    options = frozenset({"formality", "target_variants"})
+    limit_texts = 50
+    limit_bytes = 128 * 1024 - 4096  # the margin covers the other fields of the body
+
+    def default_url(self, key: str | None) -> str:
+        free = key is not None and key.endswith(":fx")  # keys of the free plan end in ":fx"
+        return "https://api-free.deepl.com" if free else "https://api.deepl.com"
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"DeepL-Auth-Key {self._key}"} if self._key else {}
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        payload: dict[str, object] = {
+            "text": list(texts),
+            "source_lang": deepl_source(source),
+            "target_lang": deepl_target(target, self.config.target_variants),
+            "tag_handling": "xml",
+            "ignore_tags": [TAG_NAME],
+        }
+        if self.config.formality:
+            payload["formality"] = self.config.formality
+        data = self._client.call(
+            "POST", f"{self.url}/v2/translate", payload=payload, headers=self._headers()
+        )
+        items = _answer_list(data, "translations", len(texts), self.label)
+        return [_text_of(item, "text", self.label) for item in items]
+
+    def usage(self) -> Usage | None:
+        data = self._client.call("GET", f"{self.url}/v2/usage", headers=self._headers())
+        if not isinstance(data, dict) or not isinstance(data.get("character_count"), int):
+            raise EngineError(f"DeepL usage answer is not understood: {str(data)[:100]!r}")
+        limit = data.get("character_limit")
+        return Usage(data["character_count"], limit if isinstance(limit, int) else None)
+
+
+class LibreTranslate(HttpEngine):
+    """LibreTranslate: ``POST /translate`` with a list ``q`` and ``format=html``."""
+
+    name = "libretranslate"
+    label = "LibreTranslate"
+    limit_texts = 20  # servers set their own limits; lower them with max_texts / max_bytes
+    limit_bytes = 32 * 1024
+
+    def default_url(self, key: str | None) -> str:
+        return "https://libretranslate.com"
+
+    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        payload: dict[str, object] = {
+            "q": list(texts),
+            "source": libre_language(source),
+            "target": libre_language(target),
+            "format": "html",
+        }
+        if self._key:
+            payload["api_key"] = self._key
+        data = self._client.call("POST", f"{self.url}/translate", payload=payload)
+        if isinstance(data, dict) and isinstance(data.get("translatedText"), str):
+            data = {"translatedText": [data["translatedText"]]}  # older servers, single q
+        items = _answer_list(data, "translatedText", len(texts), self.label)
+        if not all(isinstance(item, str) for item in items):
+            raise EngineError(f"{self.label} answered with a translation that is not a string")
+        return [str(item) for item in items]
+
+
+def _answer_list(data: object, key: str, count: int, label: str) -> list[object]:
+    """The answer's list of translations, exactly one per text sent (no misalignment)."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise EngineError(f"{label} answered without a '{key}' list: {str(data)[:100]!r}")
+    if len(items) != count:
+        raise EngineError(f"{label} returned {len(items)} translations for {count} texts")
+    return items
+
+
+def _text_of(item: object, key: str, label: str) -> str:
+    value = item.get(key) if isinstance(item, dict) else None
+    if not isinstance(value, str):
+        raise EngineError(f"{label} answered with a translation without '{key}'")
+    return value
+
+
+ENGINES: dict[str, type[HttpEngine]] = {cls.name: cls for cls in (DeepL, LibreTranslate)}
+"""Engines by config name; register a third here."""
+
+
+def make_engine(
+    config: EngineConfig,
+    *,
+    session: requests.Session | None = None,
+    backoff: Backoff | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> HttpEngine:
+    """Build the engine a config names; reads its key from the environment."""
+    engine = _engine_class(config.name)
+    return engine(config, session=session, backoff=backoff, environ=environ)
+
+
+# --- cache -----------------------------------------------------------------------------------
+
+
+class TranslationCache:
+    """Answers already paid for, by (engine, source, target, protected text); one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+        try:
+            if str(path) != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path))
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS translations (engine TEXT NOT NULL, "
+                "source TEXT NOT NULL, target TEXT NOT NULL, text TEXT NOT NULL, "
+                "translation TEXT NOT NULL, PRIMARY KEY (engine, source, target, text))"
+            )
+        except (OSError, sqlite3.Error) as e:
+            raise EngineError(f"cannot open the translation cache: {e}", path) from e
+
+    def lookup(self, engine: str, source: str, target: str, texts: Iterable[str]) -> dict[str, str]:
+        """The cached answers for those texts that have one."""
+        found: dict[str, str] = {}
+        query = (
+            "SELECT translation FROM translations "
+            "WHERE engine = ? AND source = ? AND target = ? AND text = ?"
+        )
+        for text in texts:
+            row = self._db.execute(query, (engine, source, target, text)).fetchone()
+            if row is not None:
+                found[text] = row[0]
+        return found
+
+    def store(self, engine: str, source: str, target: str, answers: Mapping[str, str]) -> None:
+        """Keep answers at once, so an interrupted run keeps what it paid for."""
+        rows = [(engine, source, target, text, answer) for text, answer in answers.items()]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)", rows)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> TranslationCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+# --- orchestration ---------------------------------------------------------------------------
+
+
+class Outcome(Enum):
+    """What became of one text."""
+
+    TRANSLATED = "translated"
+    """The engine answered in this run."""
+    CACHED = "cached"
+    """An earlier run paid for it."""
+    UNCHANGED = "unchanged"
+    """Nothing to translate (only code, URLs or placeholders): the translation is the text."""
+    REJECTED = "rejected"
+    """The answer broke the markup, or the text is too large for the engine; not to be written."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """One text's machine translation, or why there is none."""
+
+    index: int
+    """Position in the texts passed to :func:`translate_texts`."""
+    text: str
+    translation: str | None
+    outcome: Outcome
+    reason: str | None = None
+    """Why a text was rejected."""
+
+    @property
+    def ok(self) -> bool:
+        return self.translation is not None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """The texts to translate, protected, with what is already known."""
+
+    engine: Engine
+    source: str
+    target: str
+    texts: Sequence[str]
+    protected: list[Protected]
+    cache: TranslationCache | None
+
+
+def translate_texts(
+    engine: Engine,
+    texts: Sequence[str],
+    *,
+    source: str,
+    target: str,
+    cache: TranslationCache | None = None,
+    on_batch: Callable[[list[Result]], None] | None = None,
+) -> list[Result]:
+    """Translate texts through an engine, keeping markup and paying only once per text.
+
+    Results come in the order of ``texts``. ``on_batch`` gets, before any request, the
+    results known without one (cached, nothing to translate), then each request's results
+    as soon as they are in; every result goes to it exactly once. A :class:`QuotaError` or
+    a final :class:`EngineError` stops the run; what earlier requests returned is in the
+    cache and was given to ``on_batch``.
+    """
+    job = _Job(engine, source, target, texts, [protect(t) for t in texts], cache)
+    results: dict[int, Result] = {}
+    pending: dict[str, list[int]] = {}
+    known = _cached(job)
+    for index, (text, protected) in enumerate(zip(texts, job.protected, strict=True)):
+        if not protected.translatable:
+            results[index] = Result(index, text, text, Outcome.UNCHANGED)
+        elif protected.text in known:
+            results[index] = _result(job, index, known[protected.text], Outcome.CACHED)
+        else:
+            pending.setdefault(protected.text, []).append(index)
+    if on_batch is not None and results:
+        on_batch([results[index] for index in sorted(results)])
+    unsent = list(pending)
+    for batch in batches(unsent, max_texts=engine.max_texts, max_bytes=engine.max_bytes):
+        for sent, answers in _requests(job, [unsent[i] for i in batch]):
+            done = _accept(job, sent, answers, pending)
+            results.update((result.index, result) for result in done)
+            if on_batch is not None:
+                on_batch(done)
+    return [results[index] for index in range(len(texts))]
+
+
+def _cached(job: _Job) -> dict[str, str]:
+    if job.cache is None:
+        return {}
+    wanted = {p.text for p in job.protected if p.translatable}
+    return job.cache.lookup(job.engine.cache_key, job.source, job.target, wanted)
+
+
+def _requests(job: _Job, texts: list[str]) -> Iterator[tuple[list[str], list[str] | EngineError]]:
+    """Send one batch; on HTTP 413 split it in half and send each half."""
+    try:
+        answers = job.engine.translate(texts, source=job.source, target=job.target)
+    except BatchTooLarge as e:
+        if len(texts) == 1:
+            yield texts, e
+            return
+        log.info("%s: batch of %d texts too large, splitting", job.engine.name, len(texts))
+        half = len(texts) // 2
+        yield from _requests(job, texts[:half])
+        yield from _requests(job, texts[half:])
+        return
+    yield texts, answers
+
+
+def _accept(
+    job: _Job, sent: list[str], answers: list[str] | EngineError, pending: Mapping[str, list[int]]
+) -> list[Result]:
+    """Restore each answer for every text that shares it, and cache the good answers."""
+    done: list[Result] = []
+    good: dict[str, str] = {}
+    for position, text in enumerate(sent):
+        answer = answers if isinstance(answers, EngineError) else answers[position]
+        results = [_result(job, index, answer, Outcome.TRANSLATED) for index in pending[text]]
+        if isinstance(answer, str) and all(result.ok for result in results):
+            good[text] = answer
+        done += results
+    if job.cache is not None and good:
+        job.cache.store(job.engine.cache_key, job.source, job.target, good)
+    return done
+
+
+def _result(job: _Job, index: int, answer: str | EngineError, outcome: Outcome) -> Result:
+    text = job.texts[index]
+    if isinstance(answer, EngineError):
+        return Result(index, text, None, Outcome.REJECTED, answer.message)
+    try:
+        return Result(index, text, restore(answer, job.protected[index]), outcome)
+    except EngineError as e:
+        return Result(index, text, None, Outcome.REJECTED, e.message)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a run would send: for a dry run, before any key is needed."""
+
+    texts: int
+    """Distinct texts that would be sent."""
+    characters: int
+    """Characters they hold, as sent (tags included): what engines bill."""
+    cached: int = 0
+    """Texts the cache already answers."""
+
+
+def estimate(
+    texts: Iterable[str],
+    *,
+    source: str = "",
+    target: str = "",
+    cache: TranslationCache | None = None,
+    cache_key: str = "",
+) -> Estimate:
+    """Count the distinct texts a run would send and their characters, minus cached ones."""
+    wanted = {p.text for p in map(protect, texts) if p.translatable}
+    known = cache.lookup(cache_key, source, target, wanted) if cache else {}
+    sent = wanted - known.keys()
+    return Estimate(len(sent), sum(len(text) for text in sent), len(wanted) - len(sent))

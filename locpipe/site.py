@@ -1,0 +1,731 @@
+"""The published site: output paths, safe translations, typography and HTML pages.
+
+Pure functions: the pipeline reads and writes the files. Translations are text, not
+code: :func:`neutralise` turns raw HTML and script links that a translation adds into
+visible text and keeps the markup of the source. Pages are Jinja2 templates (a user's
+``template_dir`` overrides the built-in ones) over small frozen page models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+import babel
+import babel.dates
+import babel.numbers
+import jinja2
+from markupsafe import Markup, escape
+
+from .config import Config, OutputLayout
+from .errors import ContentError
+from .model import Article, Key, Unit, UnitKind
+from .publish import Decision, Shown
+from .segment import SpanKind, markdown_to_html, markup_spans
+
+# -- output paths -------------------------------------------------------------------------
+
+
+def check_name(name: str, path: str) -> None:
+    """Refuse an article name that would put a file outside the output folder."""
+    pure = PurePosixPath(name)
+    if (
+        not name
+        or "\\" in name
+        or "\x00" in name
+        or pure.is_absolute()
+        or any(part in ("", ".", "..") for part in name.split("/"))
+    ):
+        raise ContentError(
+            f"article name {name!r} would write outside the output folder; rename the file",
+            path, 1,
+        )
+
+
+def output_file(name: str, locale: str, suffix: str, layout: OutputLayout) -> str:
+    """Where one article in one locale goes, relative to ``output_dir``.
+
+    >>> output_file("blog/a", "en", ".md", OutputLayout.LOCALE_DIR)
+    'en/blog/a.md'
+    >>> output_file("blog/a", "en", ".md", OutputLayout.SUFFIX)
+    'blog/a.en.md'
+    """
+    if layout is OutputLayout.SUFFIX:
+        return f"{name}.{locale}{suffix}"
+    return f"{locale}/{name}{suffix}"
+
+
+def index_file(locale: str, layout: OutputLayout) -> str:
+    """The index page of one locale, relative to ``output_dir``."""
+    return output_file("index", locale, ".html", layout)
+
+
+ROOT_INDEX = "index.html"
+
+
+def relative_href(from_file: str, to_file: str) -> str:
+    """A link from one output file to another, both relative to ``output_dir``.
+
+    >>> relative_href("en/blog/a.html", "pl/blog/a.html")
+    '../../pl/blog/a.html'
+    """
+    here = PurePosixPath(from_file).parent
+    target = PurePosixPath(to_file)
+    up = len(here.parts)
+    common = 0
+    for a, b in zip(here.parts, target.parts[:-1], strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (up - common) + list(target.parts[common:])
+    return "/".join(parts)
+
+
+# -- translations are text ----------------------------------------------------------------
+
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "ftp", "ftps"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_TEXT_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "aria-description", "summary"})
+"""Attributes a translator may translate in an HTML tag that the source has."""
+_MAX_PASSES = 8
+
+
+def safe_url(url: str) -> bool:
+    """Tell whether a link destination cannot run script: relative, or a known safe scheme.
+
+    >>> safe_url("https://example.org"), safe_url("#notes"), safe_url(" JavaScript:alert(1)")
+    (True, True, False)
+    """
+    match = _SCHEME.match(_INVISIBLE.sub("", url).lower())
+    return match is None or match.group(1) in _SAFE_SCHEMES
+
+
+class _TagReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, tuple[tuple[str, str | None], ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, tuple(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, tuple(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.append(("/" + tag, ()))
+
+
+def _tags(fragment: str) -> list[tuple[str, tuple[tuple[str, str | None], ...]]]:
+    reader = _TagReader()
+    reader.feed(fragment)
+    reader.close()
+    return reader.tags
+
+
+def _same_tag(fragment: str, source_fragments: Sequence[str]) -> str | None:
+    """A translation's tag rewritten as the source unit has it, text attributes aside.
+
+    Allowed only when the source has the same tag with the same attributes, of which
+    only ``title``, ``alt`` and the like (text a translator translates) may differ. The
+    tag is written anew from what was parsed, so what a browser reads is what was checked.
+    """
+    tags = _tags(fragment)
+    if len(tags) != 1 or not re.fullmatch(r"<[^<>]*>", fragment):
+        return None
+    tag, attrs = tags[0]
+    if tag.startswith("/"):
+        return f"<{tag}>" if f"<{tag}>" in source_fragments else None
+    for candidate in source_fragments:
+        theirs = _tags(candidate)
+        if len(theirs) != 1 or theirs[0][0] != tag:
+            continue
+        mine, source = dict(attrs), dict(theirs[0][1])
+        if len(mine) == len(attrs) and mine.keys() == source.keys() and all(
+            mine[name] == source[name] or name in _TEXT_ATTRIBUTES for name in mine
+        ):
+            written = "".join(
+                f" {name}" if value is None else f' {name}="{escape(value)}"'
+                for name, value in attrs
+            )
+            return f"<{tag}{written}>"
+    return None
+
+
+def _rewrites(source: str, translation: str) -> list[tuple[int, int, str]]:
+    """What to replace in a translation so it adds no markup to its source's."""
+    theirs = markup_spans(source)
+    html = [s.value for s in theirs if s.kind is SpanKind.HTML]
+    urls = {s.value for s in theirs if s.kind is not SpanKind.HTML}
+    found = []
+    for span in markup_spans(translation):
+        raw = translation[span.start : span.end]
+        if span.kind is SpanKind.HTML:
+            if span.value in html:
+                continue
+            rewritten = _same_tag(span.value, html)
+            if rewritten is None:
+                found.append((span.start, span.end, raw.replace("<", "&lt;")))
+            elif rewritten != raw:
+                found.append((span.start, span.end, rewritten))
+        elif not safe_url(span.value) and span.value not in urls:
+            # "[" (after the "!" of an image, "<" of an autolink) escaped: plain text.
+            at = 1 if span.kind is SpanKind.IMAGE else 0
+            found.append((span.start, span.end, raw[:at] + "\\" + raw[at:]))
+    return found
+
+
+def neutralise(source: str, translation: str, *, kind: UnitKind | None = None) -> str:
+    r"""Make what a translation adds to its source's markup show as text.
+
+    Raw HTML the source unit does not have is escaped, and links and images to a
+    ``javascript:`` (or any other non-web) address the source does not have become
+    plain text. The source's own markup, and ordinary links, are kept.
+
+    >>> neutralise("Tekst", "Text <script>alert(1)</script>")
+    'Text &lt;script>alert(1)&lt;/script>'
+    >>> neutralise("Tekst", "[Text](javascript:alert(1))")
+    '\\[Text](javascript:alert(1))'
+    >>> neutralise("A <br> b", "A <br> b")
+    'A <br> b'
+    """
+    if kind is UnitKind.IMAGE_ALT:
+        # Alt text sits between "![" and "]": a bracket would end it and start a link.
+        return re.sub(r"(?<!\\)([\[\]])", r"\\\1", translation)
+    text = translation
+    for _ in range(_MAX_PASSES):
+        rewrites = _rewrites(source, text)
+        if not rewrites:
+            return text
+        # Right to left, so the earlier positions stay valid.
+        for start, end, replacement in sorted(rewrites, reverse=True):
+            text = text[:start] + replacement + text[end:]
+    # Markup nested deeper than the passes undid: show all of it as text.
+    return re.sub(r"([\[\]<>!])", r"\\\1", translation.replace("&", "&amp;"))
+
+
+def neutralised(article: Article, texts: Mapping[Key, str]) -> dict[Key, str]:
+    """Neutralise every translation of an article against its source unit."""
+    kinds = {unit.key: unit.kind for unit in article.units}
+    return {
+        key: text if kinds.get(key) is UnitKind.FRONT_MATTER
+        else neutralise(key[1], text, kind=kinds.get(key))
+        for key, text in texts.items()
+    }
+
+
+# -- typography ---------------------------------------------------------------------------
+
+_ONE_LETTER_WORDS = {"pl": "aiouwzAIOUWZ"}
+"""Languages whose one-letter words must not end a line, and those words."""
+_BOUNDARY = "\\s(\\[{\u201e\u201c\"'\u2018\u00ab\u00bb\u2014\u2013/"
+"""What may come before a one-letter word: space, an opening bracket or quote, a dash."""
+_SKIP_TAGS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea", "var",
+                        "svg", "math"})
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                        "meta", "source", "track", "wbr"})
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn",
+                          "em", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
+                          "strong", "sub", "sup", "time", "u", "var"})
+
+
+@dataclass(frozen=True)
+class Typography:
+    """Typographic rules of one language for HTML text."""
+
+    one_letter: str = ""
+    """One-letter words followed by a no-break space (Polish: a, i, o, u, w, z)."""
+    quotes: str = ""
+    """Opening and closing marks for straight double quotes, or nothing to keep them."""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.one_letter or self.quotes)
+
+    def text(self, text: str, before: str = " ") -> str:
+        """Apply the rules to plain text; ``before`` is the text just before it."""
+        context = before[-2:].rjust(2)
+        if self.quotes:
+            text = self._quotes(text, context[-1])
+        if self.one_letter:
+            pattern = (rf"(?<![^{_BOUNDARY}])([{self.one_letter}])"
+                       r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?=\S|$)")
+            text = re.sub(pattern, "\\1\u00a0", context + text)[len(context):]
+        return text
+
+    def _quotes(self, text: str, previous: str) -> str:
+        out = []
+        for char in text:
+            if char == '"':
+                opening = previous.isspace() or previous in "([{\u2014\u2013-/"
+                char = self.quotes[0] if opening else self.quotes[1]
+            out.append(char)
+            previous = char
+        return "".join(out)
+
+    def markup(self, text: str) -> Markup:
+        """Plain text as HTML, with the rules applied and no-break spaces made visible."""
+        return Markup(str(escape(self.text(text))).replace("\u00a0", "&nbsp;"))
+
+
+def typography_for(locale: str, config: Config) -> Typography:
+    """The typography of a locale, as the project configures it."""
+    if not config.typography:
+        return Typography()
+    language = babel.Locale.parse(locale).language
+    return Typography(one_letter=_ONE_LETTER_WORDS.get(language, ""),
+                      quotes=config.quotes.get(locale) or config.quotes.get(language, ""))
+
+
+class _Typesetter(HTMLParser):
+    """Apply typography to the text of an HTML fragment, outside code and foreign text."""
+
+    def __init__(self, source: str, lang: str, rules: Callable[[str], Typography]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.rules = rules
+        self.stack: list[tuple[str, str]] = [("", lang)]
+        self.skip = 0
+        self.previous = " "
+        self.edits: list[tuple[int, int, str]] = []
+        starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._line_starts = starts
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._boundary(tag)
+        if tag in _VOID_TAGS:
+            return
+        lang = next((v for k, v in attrs if k == "lang" and v), self.stack[-1][1])
+        self.stack.append((tag, lang))
+        self.skip += tag in _SKIP_TAGS
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._boundary(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._boundary(tag)
+        if not any(open_tag == tag for open_tag, _ in self.stack[1:]):
+            return
+        while len(self.stack) > 1:
+            open_tag, _ = self.stack.pop()
+            self.skip -= open_tag in _SKIP_TAGS
+            if open_tag == tag:
+                break
+
+    def _boundary(self, tag: str) -> None:
+        if tag not in _INLINE_TAGS:
+            self.previous = " "
+
+    def handle_data(self, data: str) -> None:
+        rules = self.rules(self.stack[-1][1])
+        if not self.skip and rules.active:
+            new = rules.text(data, self.previous).replace("\u00a0", "&nbsp;")
+            if new != data:
+                start = self._offset()
+                self.edits.append((start, start + len(data), new))
+        self.previous = (self.previous + data)[-2:]
+
+    def handle_entityref(self, name: str) -> None:
+        rules = self.rules(self.stack[-1][1])
+        start = self._offset()
+        raw = f"&{name};" if self.source.startswith(f"&{name};", start) else f"&{name}"
+        if name == "quot" and not self.skip and rules.quotes:
+            mark = rules.text('"', self.previous)
+            self.edits.append((start, start + len(raw), mark))
+            self.previous = (self.previous + mark)[-2:]
+            return
+        self.previous = (self.previous + ("\u00a0" if name == "nbsp" else "x"))[-2:]
+
+    def handle_charref(self, name: str) -> None:
+        self.previous = (self.previous + "x")[-2:]
+
+
+def typeset(html: str, *, lang: str, rules: Callable[[str], Typography]) -> str:
+    """Apply each language's typography to the text of an HTML fragment.
+
+    ``lang`` is the fragment's language; elements with their own ``lang`` use theirs.
+    Code, preformatted text, scripts and styles are never touched.
+    """
+    setter = _Typesetter(html, lang, rules)
+    setter.feed(html)
+    setter.close()
+    out = []
+    cursor = 0
+    for start, end, text in sorted(setter.edits):
+        out.append(html[cursor:start])
+        out.append(text)
+        cursor = end
+    out.append(html[cursor:])
+    return "".join(out)
+
+
+# -- front matter -------------------------------------------------------------------------
+
+
+def localized_value(value: object, locale: str, *, date_format: str) -> str | None:
+    """A date or a number as readers of ``locale`` write it, or None for other values.
+
+    >>> localized_value(dt.date(2026, 3, 5), "pl", date_format="long")
+    '5 marca 2026'
+    >>> localized_value(1234.5, "en", date_format="long")
+    '1,234.5'
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, dt.date):
+        return str(babel.dates.format_date(value, format=date_format, locale=locale))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(babel.numbers.format_decimal(value, locale=locale))
+    return None
+
+
+def front_matter_extras(
+    article: Article, locale: str, config: Config
+) -> list[tuple[str, str]]:
+    """Front-matter fields a localised Markdown file gains: translation key and display values.
+
+    Keys the source sets itself are left as the source has them.
+    """
+    data = article.front_matter.data if article.front_matter else {}
+    extras = []
+    if "translationKey" not in data:
+        extras.append(("translationKey", article.name))
+    for key in config.localized_fields:
+        if key not in data or f"{key}_display" in data:
+            continue
+        text = localized_value(data[key], locale, date_format=config.date_format)
+        if text is None:
+            raise ContentError(
+                f"front-matter '{key}' is listed in localized_fields but is not a date or a "
+                "number; write it as 2026-03-05 or a number, or remove it from the list",
+                article.path, _front_matter_line(article, key),
+            )
+        extras.append((f"{key}_display", text))
+    return extras
+
+
+def _front_matter_line(article: Article, key: str) -> int:
+    match = re.search(rf"^{re.escape(key)}\s*:", article.text, re.MULTILINE)
+    return article.text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+# -- HTML pages ---------------------------------------------------------------------------
+
+_UI = {
+    "en": {
+        "articles": "Articles",
+        "languages": "Languages",
+        "choose": "Choose a language",
+        "empty": "No articles yet.",
+        "fallback": "Parts of this page are not translated yet and are shown in the "
+                    "original language ({language}).",
+        "outdated": "Marked passages translate an earlier version of the original.",
+        "outdated_title": "Outdated translation: the original has changed since",
+        "machine": "Marked passages are machine translations that nobody has reviewed yet.",
+        "machine_title": "Machine translation, not reviewed",
+    },
+    "pl": {
+        "articles": "Artykuły",
+        "languages": "Języki",
+        "choose": "Wybierz język",
+        "empty": "Nie ma jeszcze artykułów.",
+        "fallback": "Część tej strony nie jest jeszcze przetłumaczona i jest pokazana "
+                    "w oryginale ({language}).",
+        "outdated": "Oznaczone fragmenty tłumaczą wcześniejszą wersję oryginału.",
+        "outdated_title": "Nieaktualne tłumaczenie: oryginał od tego czasu się zmienił",
+        "machine": "Oznaczone fragmenty to tłumaczenie maszynowe, jeszcze niesprawdzone.",
+        "machine_title": "Tłumaczenie maszynowe, niesprawdzone",
+    },
+}
+
+
+def ui_text(locale: str) -> Mapping[str, str]:
+    """The page's own words (navigation, notices) in ``locale``, English when unknown."""
+    return _UI.get(babel.Locale.parse(locale).language, _UI["en"])
+
+
+def language_name(locale: str, in_locale: str | None = None) -> str:
+    """A language's name, by default in itself ('polski', 'English'), capitalised as it writes."""
+    name = babel.Locale.parse(locale).get_display_name(in_locale or locale) or locale
+    return name[:1].upper() + name[1:] if (in_locale or locale).startswith("en") else name
+
+
+def bcp47(locale: str) -> str:
+    return locale.replace("_", "-")
+
+
+def _direction(locale: str) -> str:
+    return "rtl" if babel.Locale.parse(locale).character_order == "right-to-left" else "ltr"
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One language version of a page, for hreflang links and the language switcher."""
+
+    locale: str
+    href: str
+    name: str
+    current: bool = False
+
+    @property
+    def hreflang(self) -> str:
+        return bcp47(self.locale)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An article as its locale's index page lists it."""
+
+    href: str
+    title: str
+    title_lang: str | None
+    description: str | None
+    description_lang: str | None
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page of the site shares: the project's HTML options."""
+
+    default_locale: str
+    layout: OutputLayout
+    date_format: str
+    base_url: str | None
+    template_dir: Path | None
+    config: Config = field(repr=False)
+
+    @classmethod
+    def from_config(cls, config: Config) -> Site:
+        template_dir = config.root / config.template_dir if config.template_dir else None
+        return cls(config.source_locale, config.output_layout, config.date_format,
+                   config.base_url, template_dir, config)
+
+    def absolute(self, file: str) -> str | None:
+        return self.base_url + file if self.base_url else None
+
+    def typography(self, locale: str) -> Typography:
+        return typography_for(locale, self.config)
+
+
+@cache
+def _environment(template_dir: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("locpipe", "templates")]
+    if template_dir is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(template_dir))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _template(site: Site, name: str) -> jinja2.Template:
+    try:
+        return _environment(site.template_dir).get_template(name)
+    except jinja2.TemplateSyntaxError as e:
+        raise ContentError(f"template error: {e.message}; fix the template",
+                           e.filename or name, e.lineno) from e
+
+
+def _render(site: Site, name: str, **context: object) -> str:
+    try:
+        return _template(site, name).render(**context)
+    except jinja2.TemplateError as e:
+        where = site.template_dir / name if site.template_dir else name
+        raise ContentError(f"template {name} failed: {e}; fix the template", where) from e
+
+
+def _alternates(here: str, files: Mapping[str, str], locale: str) -> list[Alternate]:
+    return [Alternate(loc, relative_href(here, file), language_name(loc), loc == locale)
+            for loc, file in files.items()]
+
+
+def _hreflang(
+    site: Site, here: str, files: Mapping[str, str], default: str
+) -> list[tuple[str, str]]:
+    """``(hreflang, href)`` for every version and ``x-default``: absolute with a base URL."""
+    def href(file: str) -> str:
+        return site.absolute(file) or relative_href(here, file)
+
+    links = [(bcp47(loc), href(file)) for loc, file in files.items()]
+    return [*links, ("x-default", href(default))]
+
+
+def _text_field(data: Mapping[str, object], key: str, texts: Mapping[Key, str]) -> str | None:
+    value = data.get(key)
+    if not isinstance(value, str):
+        return None
+    return texts.get((key, value), value)
+
+
+_LEADING_H1 = re.compile(r"\A\s*<h1>(?P<inner>.*?)</h1>\s*", re.DOTALL)
+
+
+def _marker(unit: Unit, text: str, *, css: str, title: str) -> str:
+    if unit.kind in (UnitKind.FRONT_MATTER, UnitKind.IMAGE_ALT):
+        return text
+    return f'<span class="{css}" title="{escape(title)}">{text}</span>'
+
+
+def marker(decision: Decision) -> Callable[[Unit, str], str]:
+    """Wrap outdated and machine translations in a marked ``<span>`` for HTML."""
+    ui = ui_text(decision.locale)
+
+    def wrap(unit: Unit, text: str) -> str:
+        shown = decision.shown.get(unit.key)
+        if shown is Shown.OUTDATED:
+            return _marker(unit, text, css="outdated", title=ui["outdated_title"])
+        if shown is Shown.MACHINE:
+            return _marker(unit, text, css="machine", title=ui["machine_title"])
+        return text
+
+    return wrap
+
+
+def article_page(
+    site: Site,
+    article: Article,
+    markdown_body: str,
+    *,
+    decision: Decision,
+    texts: Mapping[Key, str],
+    files: Mapping[str, str],
+    index: str,
+) -> str:
+    """A complete, readable HTML page for one article in one locale.
+
+    ``markdown_body`` is the localised Markdown without front matter, fallback passages
+    marked with their ``lang``; ``files`` maps every rendered locale to its page, and
+    ``index`` is this locale's index page (all relative to ``output_dir``).
+    """
+    locale = decision.locale
+    here = files[locale]
+    rules = site.typography
+    data = article.front_matter.data if article.front_matter else {}
+    body = typeset(markdown_to_html(markdown_body), lang=locale, rules=rules)
+    heading = None
+    lifted = _LEADING_H1.match(body)
+    if lifted is not None:
+        heading = Markup(lifted.group("inner"))
+        body = body[lifted.end():]
+    title = _text_field(data, "title", texts) or article.name
+    title_lang = (article.lang if locale != article.lang and "title" in data
+                  and ("title", data["title"]) not in texts else None)
+    title_rules = rules(title_lang or locale)
+    description = _text_field(data, "description", texts)
+    description_lang = (article.lang if description is not None and locale != article.lang
+                        and ("description", data["description"]) not in texts else None)
+    ui = ui_text(locale)
+    notices = []
+    if decision.fallback and locale != article.lang:
+        notices.append(ui["fallback"].format(language=language_name(article.lang, locale)))
+    if decision.count(Shown.OUTDATED):
+        notices.append(ui["outdated"])
+    if decision.count(Shown.MACHINE):
+        notices.append(ui["machine"])
+    date = data.get("date")
+    return _render(
+        site, "article.html",
+        lang=bcp47(locale), dir=_direction(locale), ui=ui,
+        title=title_rules.text(title), heading=heading or title_rules.markup(title),
+        title_lang=bcp47(title_lang) if title_lang else None,
+        description=description, description_lang=description_lang,
+        date_iso=date.isoformat() if isinstance(date, dt.date) else None,
+        date_text=localized_value(date, locale, date_format=site.date_format)
+        if isinstance(date, dt.date) else None,
+        notices=[rules(locale).markup(n) for n in notices],
+        body=Markup(body),
+        alternates=_alternates(here, files, locale),
+        hreflang=_hreflang(site, here, files, files[article.lang]),
+        canonical=site.absolute(here),
+        home=relative_href(here, index),
+        article=article.name,
+    )
+
+
+def summary(
+    site: Site, article: Article, *, locale: str, texts: Mapping[Key, str], href: str
+) -> Summary:
+    """How an article is listed in its locale's index page."""
+    data = article.front_matter.data if article.front_matter else {}
+    title = _text_field(data, "title", texts) or article.name
+    description = _text_field(data, "description", texts)
+    foreign = locale != article.lang
+    date = data.get("date")
+    return Summary(
+        href=href,
+        title=title,
+        title_lang=bcp47(article.lang) if foreign and "title" in data
+        and ("title", data["title"]) not in texts else None,
+        description=description,
+        description_lang=bcp47(article.lang) if foreign and description is not None
+        and ("description", data["description"]) not in texts else None,
+        date=date if isinstance(date, dt.date) else None,
+    )
+
+
+def index_page(
+    site: Site, summaries: Iterable[Summary], *, locale: str, files: Mapping[str, str]
+) -> str:
+    """The page of one locale that lists its articles, newest first."""
+    here = files[locale]
+    ordered = sorted(summaries, key=lambda s: (-(s.date or dt.date.min).toordinal(), s.href))
+    rules = site.typography
+    items = [
+        {
+            "href": s.href,
+            "title": rules(s.title_lang or locale).markup(s.title),
+            "title_lang": s.title_lang,
+            "description": rules(s.description_lang or locale).markup(s.description)
+            if s.description else None,
+            "description_lang": s.description_lang,
+            "date_iso": s.date.isoformat() if s.date else None,
+            "date_text": localized_value(s.date, locale, date_format=site.date_format)
+            if s.date else None,
+        }
+        for s in ordered
+    ]
+    ui = ui_text(locale)
+    return _render(
+        site, "index.html",
+        lang=bcp47(locale), dir=_direction(locale), ui=ui,
+        title=ui["articles"], items=items,
+        alternates=_alternates(here, files, locale),
+        hreflang=_hreflang(site, here, files, ROOT_INDEX),
+        canonical=site.absolute(here),
+        home=relative_href(here, here),
+    )
+
+
+def root_page(site: Site, *, files: Mapping[str, str]) -> str:
+    """The site's front door: every language's index, each named in its own language."""
+    locale = site.default_locale
+    return _render(
+        site, "root.html",
+        lang=bcp47(locale), dir=_direction(locale), ui=ui_text(locale),
+        title=" · ".join(dict.fromkeys(ui_text(loc)["articles"] for loc in files)),
+        choices=[{"locale": bcp47(loc), "href": file, "name": language_name(loc),
+                  "label": ui_text(loc)["choose"]} for loc, file in files.items()],
+        alternates=[],
+        hreflang=_hreflang(site, ROOT_INDEX, files, ROOT_INDEX),
+        canonical=site.absolute(ROOT_INDEX),
+        home=ROOT_INDEX,
+    )
