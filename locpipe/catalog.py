@@ -14,7 +14,17 @@ from babel.messages.plurals import get_plural
 
 from . import __version__, poformat
 from .errors import CatalogError
-from .model import Article, Counts, EntryState, Key, Translation, Unit, UnitKind
+from .model import (
+    Article,
+    Catalogue,
+    Counts,
+    EntryState,
+    Key,
+    Message,
+    Translation,
+    Unit,
+    UnitKind,
+)
 
 GENERATOR = f"locpipe {__version__}"
 _DEFAULT_DATE = "YEAR-MO-DA HO:MI+ZONE"
@@ -49,15 +59,19 @@ def entry_key(entry: polib.POEntry) -> Key:
 
 
 def entry_state(entry: polib.POEntry) -> EntryState:
+    """Classify an entry; fuzzy with no text at all is untranslated, as msgfmt counts it.
+
+    A plural entry counts as translated only when every form is filled in (msgfmt looks at
+    ``msgstr[0]`` alone, which would count a half-translated entry as done).
+    """
     if entry.obsolete:
         return EntryState.OBSOLETE
+    forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+    if not any(forms):
+        return EntryState.UNTRANSLATED
     if entry.fuzzy:
         return EntryState.FUZZY
-    if entry.msgid_plural:
-        done = bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
-    else:
-        done = bool(entry.msgstr)
-    return EntryState.TRANSLATED if done else EntryState.UNTRANSLATED
+    return EntryState.TRANSLATED if forms and all(forms) else EntryState.UNTRANSLATED
 
 
 def word_count(text: str) -> int:
@@ -372,3 +386,45 @@ def counts(entries: Iterable[polib.POEntry]) -> tuple[Counts, Counts]:
 
     return pick(0), pick(1)
 
+
+def to_message(entry: polib.POEntry) -> Message:
+    """Copy an entry into plain data for checks and reports."""
+    forms = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return Message(
+        msgid=entry.msgid,
+        msgstr=entry.msgstr,
+        line=entry.linenum or 0,
+        state=entry_state(entry),
+        msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural or "",
+        plural_forms=forms if entry.msgid_plural else (),
+        flags=tuple(entry.flags),
+        comment=entry.comment or "",
+        words=word_count(entry.msgid),
+    )
+
+
+_HEADER_FIELD = re.compile(r'^"([A-Za-z][\w-]*):', re.MULTILINE)
+
+
+def to_catalogue(
+    po: polib.POFile, text: str, *, path: str, locale: str = "",
+    definitions: dict[str, str] | None = None,
+) -> Catalogue:
+    """Make the plain view of a parsed catalogue; ``text`` gives the header fields' lines."""
+    lines: dict[str, int] = {}
+    header_end = text.find("\n\n")
+    for match in _HEADER_FIELD.finditer(text, 0, header_end if header_end >= 0 else len(text)):
+        lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+    messages = tuple(
+        to_message(e) for e in sorted(po, key=lambda e: e.linenum or 0)
+        if e.msgid != "" or e.msgctxt
+    )
+    return Catalogue(
+        path=path,
+        locale=locale or str(po.metadata.get("Language", "")),
+        messages=messages,
+        metadata={str(k): str(v) for k, v in po.metadata.items()},
+        metadata_lines=lines,
+        definitions=definitions,
+    )

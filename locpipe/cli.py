@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, pipeline
+from . import __version__, checks, formats, pipeline
 from .config import (
     Config,
     Outdated,
@@ -26,8 +26,9 @@ from .config import (
     load_config,
     validate_locale,
 )
+from .coverage import CheckReport
 from .errors import LocpipeError
-from .model import Coverage, FileStatus, Severity
+from .model import Coverage, CoverageUnit, FileStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -231,39 +232,14 @@ def render(ctx: click.Context, policy: str | None, min_coverage: float | None,
     ctx.exit(_finish(report))
 
 
-def _percent(part: int, whole: int) -> str:
-    """A percentage that never rounds up to 100 or down to 0."""
-    if whole == 0 or part == whole:
-        return "100%"
-    if part == 0:
-        return "0%"
-    tenths = part * 1000 // whole
-    return f"{max(tenths, 1) / 10:.1f}%"
-
-
 def _table(rows: Sequence[Coverage]) -> None:
-    header = ("catalogue", "translated", "fuzzy", "untransl.", "obsolete", "words")
-    body = [
-        (
-            f"{c.article} [{c.locale}]" if c.locale else c.path,
-            f"{c.entries.translated}/{c.entries.total}",
-            str(c.entries.fuzzy),
-            str(c.entries.untranslated),
-            str(c.entries.obsolete),
-            _percent(c.words.translated, c.words.total),
-        )
-        for c in rows
-    ]
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    for row in [header, *body]:
-        click.echo("  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                             for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+    click.echo(formats.status_table(rows), nl=False)
 
 
 @main.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
-    """Show how much of every catalogue is translated."""
+    """Show how much of every catalogue is translated: entries and words, in exact numbers."""
     result = pipeline.check(_config(ctx), run_checks=False)
     for error in result.errors:
         _error(error)
@@ -274,30 +250,104 @@ def status(ctx: click.Context) -> None:
     ctx.exit(EXIT_ERROR if result.errors else EXIT_OK)
 
 
+_FORMATS = {
+    "text": formats.human,
+    "json": formats.to_json,
+    "github": formats.to_github,
+    "junit": formats.to_junit,
+}
+
+
+def _list_checks(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    for item in checks.REGISTRY.values():
+        where = f" ({', '.join(sorted(item.languages))} only)" if item.languages else ""
+        state = "" if item.default else " [off by default]"
+        click.echo(f"{item.name:20} {item.severity.value:8}{state}{where}\n    {item.doc}")
+    ctx.exit(EXIT_OK)
+
+
+def _gate_options(function: Callable[..., None]) -> Callable[..., None]:
+    """Options shared by ``check`` and ``report``: the gates and the checks to run."""
+    options = [
+        click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
+                     help="Fail when a catalogue has less than this percentage translated "
+                          "(overrides the configuration, for every locale)."),
+        click.option("--coverage-unit", type=click.Choice([u.value for u in CoverageUnit]),
+                     default=None, help="Count coverage in entries or in source words."),
+        click.option("--require", "required", multiple=True, metavar="UNIT",
+                     help="A unit that must be translated whatever the coverage, such as "
+                          "'title' or 'heading' (repeat the option)."),
+        click.option("--enable", multiple=True, metavar="CHECK",
+                     help="Run this check too (repeat the option)."),
+        click.option("--disable", multiple=True, metavar="CHECK",
+                     help="Do not run this check (repeat the option)."),
+        click.option("--no-stale", is_flag=True,
+                     help="Do not fail when templates or catalogues are out of date."),
+        click.argument("paths", nargs=-1,
+                       type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _run_check(ctx: click.Context, options: dict[str, object]) -> CheckReport:
+    unit = options["coverage_unit"]
+    return pipeline.check(
+        _config(ctx),
+        min_coverage=options["min_coverage"],  # type: ignore[arg-type]
+        unit=CoverageUnit(unit) if isinstance(unit, str) else None,
+        required=options["required"],  # type: ignore[arg-type]
+        enable=options["enable"],  # type: ignore[arg-type]
+        disable=options["disable"],  # type: ignore[arg-type]
+        paths=options["paths"],  # type: ignore[arg-type]
+        stale=not options["no_stale"],
+    )
+
+
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
-              help="Fail when a catalogue has fewer translated entries than this percentage.")
+@_gate_options
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "output", type=click.Choice(sorted(_FORMATS)), default="text",
+              show_default=True, help="How to print the report (see docs/ci.md).")
+@click.option("--list-checks", is_flag=True, expose_value=False, is_eager=True,
+              callback=_list_checks, help="List the checks, their severities, and exit.")
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[Path, ...], min_coverage: float | None,
-          strict: bool) -> None:
-    """Check coverage and quality of the catalogues (or of the given .po files)."""
-    result = pipeline.check(_config(ctx), min_coverage=min_coverage, paths=paths)
-    if result.coverage:
-        _table(result.coverage)
-    for issue in result.issues:
-        click.echo(f"{issue.path}:{issue.line}: {issue.severity.value} {issue.check}: "
-                   f"{issue.message}")
-    for cov in result.below:
-        click.echo(f"{cov.path}: coverage {_percent(cov.entries.translated, cov.entries.total)}"
-                   " of entries is below the threshold", err=True)
-    for error in result.errors:
-        _error(error)
+def check(ctx: click.Context, /, strict: bool, output: str, **options: object) -> None:
+    """Gate for CI: coverage, required units, stale files and quality checks.
+
+    Checks the project's catalogues, or the given .po files (made by locpipe or not).
+    Exit 1 when a gate or an error-level check fails (or a warning, with --strict).
+    """
+    result = _run_check(ctx, options)
+    if output == "text":
+        for error in result.errors:
+            _error(error)
+    click.echo(_FORMATS[output](result, strict=strict), nl=False)
     if result.errors:
         ctx.exit(EXIT_ERROR)
-    warned = strict and any(i.severity is Severity.WARNING for i in result.issues)
-    ctx.exit(EXIT_FAILED if result.failed or warned else EXIT_OK)
+    ctx.exit(EXIT_OK if result.passed(strict=strict) else EXIT_FAILED)
+
+
+@main.command()
+@_gate_options
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for the report [default: <output_dir>/report].")
+@click.pass_context
+def report(ctx: click.Context, /, out: Path | None, **options: object) -> None:
+    """Write an HTML coverage report: coverage bars, problems, each source beside its translation.
+    """
+    config = _config(ctx)
+    result = _run_check(ctx, options)
+    folder = out if out is not None else config.output_path / "report"
+    written = pipeline.write_report(config, result, folder)
+    for error in result.errors:
+        _error(error)
+    _files(written)
+    click.echo(f"report: {(folder / 'index.html').as_posix()}")
+    ctx.exit(_finish(written) or (EXIT_ERROR if result.errors else EXIT_OK))
 
 
 @main.command()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import babel
 
 from .errors import ConfigError
+from .model import CoverageUnit, Severity
 
 if TYPE_CHECKING:
     from .mt import EngineConfig
@@ -99,6 +100,19 @@ class Publish:
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """Which quality checks run and how severe each is (``[checks]`` in the configuration)."""
+
+    enable: tuple[str, ...] = ()
+    """Checks to run on top of the default ones."""
+    disable: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """Line of the configuration file where each check name is written, for errors."""
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything locpipe needs to know about a project; paths are relative to ``root``."""
 
@@ -110,6 +124,13 @@ class Config:
     output_dir: str = "build"
     front_matter_keys: tuple[str, ...] = ("title", "description", "summary")
     min_coverage: float = 0.0
+    """Percent every catalogue must have translated for ``check`` to pass."""
+    min_coverage_locales: Mapping[str, float] = field(default_factory=dict)
+    """Per-locale thresholds that override ``min_coverage``."""
+    coverage_unit: CoverageUnit = CoverageUnit.ENTRIES
+    required: tuple[str, ...] = ()
+    """Units ``check`` wants translated whatever the coverage (``title``, ``heading``...)."""
+    checks: CheckSettings = field(default_factory=CheckSettings)
     wrap: bool = True
     output_layout: OutputLayout = OutputLayout.LOCALE_DIR
     output_formats: tuple[OutputFormat, ...] = (OutputFormat.MARKDOWN, OutputFormat.HTML)
@@ -161,7 +182,8 @@ class Config:
         return tuple(loc for loc in self.locales if loc != article_lang)
 
 
-_KEYS = {f.name for f in fields(Config)} - {"root", "source", "mt"}
+_KEYS = {f.name for f in fields(Config)} - {"root", "source", "mt", "min_coverage_locales"}
+_GATE_KEYS = frozenset({"min_coverage", "coverage_unit", "required", "checks"})
 
 
 def load_config(root: Path | None = None) -> Config:
@@ -217,6 +239,9 @@ def _from_table(
             raise ConfigError(
                 f"unknown key '{prefix}{key}'; known keys: {known}", path, _key_line(path, key)
             )
+        if key in _GATE_KEYS:
+            values.update(_gate_setting(key, value, path, prefix))
+            continue
         if key == "prune":
             values[key] = parse_prune(value, path=path, line=_key_line(path, key))
         elif key in _SITE_KEYS:
@@ -231,6 +256,7 @@ def _from_table(
         values["articles"] = _articles_table(table["articles"], publish, path, prefix)
     config = Config(root=root, source=str(path.relative_to(root)), **values)  # type: ignore[arg-type]
     _check_required(config, path, prefix)
+    _check_gate_required(config, path, prefix)
     if config.source_locale not in config.locales:
         raise ConfigError(
             f"source_locale '{config.source_locale}' is not in locales {list(config.locales)}",
@@ -253,10 +279,6 @@ def _checked(key: str, value: object, path: Path) -> object:
         if not isinstance(value, str):
             raise ConfigError(f"'{key}' must be a string", path, line)
         return validate_locale(value, path=path, line=line)
-    if key == "min_coverage":
-        if not isinstance(value, int | float) or not 0 <= value <= 100:
-            raise ConfigError("'min_coverage' must be a number from 0 to 100", path, line)
-        return float(value)
     if key == "wrap":
         if not isinstance(value, bool):
             raise ConfigError("'wrap' must be true or false", path, line)
@@ -535,3 +557,98 @@ def _check_required(config: Config, path: Path, prefix: str) -> None:
                     f"'{prefix}{where}.required' names '{name}', which is neither a key of "
                     f"front_matter_keys nor a unit kind; use one of: {', '.join(known)}",
                     path, table_line(path, f"{prefix}{where}", "required"))
+
+
+# -- coverage gates and checks ------------------------------------------------------------
+
+
+def _percent(value: object, what: str, path: Path, line: int | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise ConfigError(f"{what} must be a number from 0 to 100", path, line)
+    return float(value)
+
+
+def _gate_setting(key: str, value: object, path: Path, prefix: str) -> dict[str, object]:
+    line = _key_line(path, key)
+    if key == "min_coverage":
+        if not isinstance(value, dict):
+            return {"min_coverage": _percent(value, "'min_coverage'", path, line)}
+        default = 0.0
+        locales: dict[str, float] = {}
+        for name, number in value.items():
+            where = _key_line(path, name) or line
+            if name == "default":
+                default = _percent(number, "'min_coverage.default'", path, where)
+            else:
+                validate_locale(name, path=path, line=where)
+                locales[name] = _percent(number, f"'min_coverage.{name}'", path, where)
+        return {"min_coverage": default, "min_coverage_locales": locales}
+    if key == "coverage_unit":
+        units = [u.value for u in CoverageUnit]
+        if value not in units:
+            raise ConfigError(f"'coverage_unit' must be one of {units}", path, line)
+        return {"coverage_unit": CoverageUnit(value)}
+    if key == "required":
+        return {"required": _string_list(value, "'required'", path, line)}
+    if not isinstance(value, dict):
+        raise ConfigError(f"'{prefix}checks' must be a table", path, line)
+    return {"checks": _check_settings(value, path, prefix)}
+
+
+def _string_list(value: object, what: str, path: Path, line: int | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{what} must be a list of strings", path, line)
+    return tuple(value)
+
+
+def _check_settings(table: Mapping[str, object], path: Path, prefix: str) -> CheckSettings:
+    """Read ``[checks]``; check names are validated against the registry by ``checks``."""
+    lines: dict[str, int] = {}
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    severity: dict[str, Severity] = {}
+    for key, value in table.items():
+        line = _key_line(path, key)
+        if key in ("enable", "disable"):
+            names = _string_list(value, f"'{prefix}checks.{key}'", path, line)
+            for name in names:
+                lines.setdefault(name, _value_line(path, name) or line or 0)
+            enable, disable = (names, disable) if key == "enable" else (enable, names)
+        elif key == "severity" and isinstance(value, dict):
+            for name, level in value.items():
+                where = _key_line(path, name) or _value_line(path, name) or line
+                if level not in ("error", "warning"):
+                    raise ConfigError(
+                        f"severity of '{name}' must be \"error\" or \"warning\"", path, where
+                    )
+                severity[name] = Severity(level)
+                lines.setdefault(name, where or 0)
+        else:
+            raise ConfigError(
+                f"unknown key '{prefix}checks.{key}'; known keys: disable, enable, severity",
+                path, line,
+            )
+    return CheckSettings(enable, disable, severity, lines, path.name)
+
+
+def _value_line(path: Path, value: str) -> int | None:
+    """The first line where ``value`` is written as a quoted string or a bare key."""
+    pattern = re.compile(rf"""(["']){re.escape(value)}\1|^\s*{re.escape(value)}\s*=""")
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return None
+
+
+HEADING_LEVELS = tuple(f"h{n}" for n in range(1, 7))
+
+
+def _check_gate_required(config: Config, path: Path, prefix: str) -> None:
+    """Every name in the top-level ``required`` must name something a unit can be."""
+    known = (*config.front_matter_keys, *REQUIRED_KINDS, *HEADING_LEVELS)
+    for name in config.required:
+        if name not in known:
+            raise ConfigError(
+                f"'{prefix}required' names '{name}', which is neither a key of "
+                f"front_matter_keys, a unit kind nor a heading level; use one of: "
+                f"{', '.join(known)}", path, _key_line(path, "required"))

@@ -163,6 +163,8 @@ class Coverage:
 
 
 class Severity(enum.Enum):
+    """How bad a problem is: errors fail ``check``; warnings fail it only with ``--strict``."""
+
     ERROR = "error"
     WARNING = "warning"
 
@@ -174,7 +176,8 @@ class Issue:
     check: str
     severity: Severity
     path: str
-    line: int
+    line: int | None
+    """1-based line of the entry, or None when the problem is about the whole file."""
     message: str
 
 
@@ -195,3 +198,45 @@ class FileResult:
     path: str
     status: FileStatus
     details: Mapping[str, int] = field(default_factory=dict)
+
+
+class CoverageUnit(enum.Enum):
+    """What a coverage threshold counts."""
+
+    ENTRIES = "entries"
+    WORDS = "words"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue entry as checks and reports see it: plain data, no polib."""
+
+    msgid: str
+    msgstr: str
+    line: int
+    """1-based line of the entry's ``msgid`` in the catalogue."""
+    state: EntryState
+    msgctxt: str | None = None
+    msgid_plural: str = ""
+    plural_forms: tuple[str, ...] = ()
+    """``msgstr[0]``, ``msgstr[1]``... of a plural entry, in order."""
+    flags: tuple[str, ...] = ()
+    comment: str = ""
+    """The extracted comment (``#.``), which says what the unit is."""
+    words: int = 0
+    """Source words, as counted for coverage."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One catalogue read for checking and reporting."""
+
+    path: str
+    locale: str
+    """The target locale (``Language`` header, or the folder it sits in)."""
+    messages: tuple[Message, ...]
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    metadata_lines: Mapping[str, int] = field(default_factory=dict)
+    """1-based line of each header field, for messages about the header."""
+    definitions: Mapping[str, str] | None = None
+    """Reference-link definitions of the source article (normalised label -> URL), if known."""

@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ import polib
 
 from . import catalog, checks, publish, render, segment, site
 from . import merge as merging
+from . import report as html_report
 from .config import (
     Config,
     Outdated,
@@ -32,13 +33,23 @@ from .config import (
     PublishPolicy,
     table_line,
 )
+from .coverage import (
+    CatalogueReport,
+    CheckReport,
+    Gate,
+    gate_issue,
+    message_counts,
+    required_issues,
+)
 from .discover import SourceFile, find_articles, find_assets
 from .errors import CatalogError, ConfigError, ContentError, EngineError, LocpipeError
 from .lock import LOCK_NAME, project_lock
 from .memory import Memory
 from .model import (
     Article,
+    Catalogue,
     Coverage,
+    CoverageUnit,
     EntryState,
     FileResult,
     FileStatus,
@@ -555,56 +566,119 @@ def _catalog_translations(
 
 # -- status and check ---------------------------------------------------------------------
 
-
-@dataclass
-class CheckReport:
-    """Coverage of every catalogue, the problems found, and whether the gate passed."""
-
-    coverage: list[Coverage] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    errors: list[LocpipeError] = field(default_factory=list)
-    below: list[Coverage] = field(default_factory=list)
-    """Catalogues under the coverage threshold."""
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.below) or any(i.severity is Severity.ERROR for i in self.issues)
+STALE_CHECK = "stale"
 
 
-def _coverage_of(po: polib.POFile, display: str, name: str, locale: str) -> Coverage:
-    entries, words = catalog.counts(po)
-    return Coverage(display, name, locale, entries, words)
+def _gate(
+    config: Config, min_coverage: float | None, unit: CoverageUnit | None,
+    required: Sequence[str],
+) -> Gate:
+    if min_coverage is not None:
+        default, locales = Fraction(str(min_coverage)), {}
+    else:
+        default = Fraction(str(config.min_coverage))
+        locales = {k: Fraction(str(v)) for k, v in config.min_coverage_locales.items()}
+    return Gate(default, locales, unit or config.coverage_unit,
+                tuple(dict.fromkeys([*config.required, *required])))
+
+
+def load_catalogue(
+    path: Path, display: str, *, locale: str = "", definitions: dict[str, str] | None = None
+) -> Catalogue:
+    """Read a catalogue file into the plain view the checks and reports use."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise CatalogError("not valid UTF-8; save the catalogue as UTF-8", display) from e
+    except OSError as e:
+        raise CatalogError(f"cannot read: {e.strerror}", display) from e
+    po = catalog.parse_catalog(text, display)
+    return catalog.to_catalogue(po, text, path=display, locale=locale, definitions=definitions)
+
+
+def _definitions(config: Config, name: str) -> dict[str, str] | None:
+    """The article's reference-link definitions, when the article is there to read."""
+    text = _read_text(config.content_path / f"{name}.md")
+    return None if text is None else segment.reference_definitions(text)
+
+
+def stale_files(config: Config) -> tuple[list[Issue], list[LocpipeError]]:
+    """Templates and catalogues that ``extract`` or ``update`` would change, as errors."""
+    issues: list[Issue] = []
+    errors: list[LocpipeError] = []
+    steps = (
+        (extract, f"{config.content_dir}/", "'locpipe extract', then 'locpipe update',"),
+        (update, "its template", "'locpipe update'"),
+    )
+    for step, source, command in steps:
+        report = step(config, dry_run=True)
+        errors.extend(report.errors)
+        for row in report.changed:
+            what = "missing" if row.status is FileStatus.CREATED else f"out of date with {source}"
+            issues.append(Issue(STALE_CHECK, Severity.ERROR, row.path, None,
+                                f"{what}: run {command} and commit the result"))
+    return issues, errors
 
 
 def check(
     config: Config,
     *,
     min_coverage: float | None = None,
+    unit: CoverageUnit | None = None,
+    required: Sequence[str] = (),
+    enable: Sequence[str] = (),
+    disable: Sequence[str] = (),
     paths: Sequence[Path] = (),
     run_checks: bool = True,
+    stale: bool = True,
 ) -> CheckReport:
-    """Measure coverage and run the quality checks on the project's (or the given) catalogues."""
-    result = CheckReport()
-    threshold = Fraction(str(config.min_coverage if min_coverage is None else min_coverage))
+    """Measure coverage and run the gates and quality checks on the project's catalogues.
+
+    Given ``paths``, check those catalogues instead (any ``.po`` file, made by locpipe or
+    not); the stale-file check then does not apply.
+    """
+    selection = checks.select(config.checks, enable=enable, disable=disable)
+    result = CheckReport(gate=_gate(config, min_coverage, unit, required))
     targets: Iterable[tuple[str, str, Path]]
-    if paths:
-        targets = [(p.stem, "", p) for p in paths]
-    else:
-        targets = _catalogs(config)
+    targets = [(p.stem, "", p) for p in paths] if paths else _catalogs(config)
     for name, locale, path in targets:
         display = _display(config, path.resolve()) if paths else _display(config, path)
         try:
-            po = catalog.read_catalog(path, display)
+            cat = load_catalogue(path, display, locale=locale,
+                                 definitions=None if paths else _definitions(config, name))
         except CatalogError as e:
             result.errors.append(e)
             continue
-        cov = _coverage_of(po, display, name, locale or po.metadata.get("Language", ""))
-        result.coverage.append(cov)
-        if cov.entries.ratio * 100 < threshold:
-            result.below.append(cov)
+        entries, words = message_counts(cat.messages)
+        cov = Coverage(display, name, cat.locale, entries, words)
+        below = gate_issue(cov, result.gate)
+        issues = [] if below is None else [below]
+        issues.extend(required_issues(cat, result.gate.required))
         if run_checks:
-            result.issues.extend(checks.check_catalog(po, path=display))
+            issues.extend(checks.run_checks(cat, selection))
+        issues.sort(key=lambda i: i.line or 0)
+        result.catalogues.append(
+            CatalogueReport(cov, cat, result.gate.threshold(cat.locale), tuple(issues)))
+        result.issues.extend(issues)
+    if stale and not paths and run_checks:
+        stale_issues, errors = stale_files(config)
+        result.issues.extend(stale_issues)
+        result.errors.extend(errors)
+        result.catalogues = [
+            replace(c, issues=(*[i for i in stale_issues if i.path == c.coverage.path],
+                               *c.issues))
+            for c in result.catalogues
+        ]
+    result.issues.sort(key=lambda i: (i.path, i.line or 0))
     return result
+
+
+def write_report(config: Config, result: CheckReport, out: Path) -> Report:
+    """Write the HTML coverage report (an index and a page per catalogue) into ``out``."""
+    written = Report()
+    for name, text in html_report.render(result).items():
+        _guarded_write(config, written, out / name, text)
+    return written
 
 
 # -- init ---------------------------------------------------------------------------------

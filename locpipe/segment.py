@@ -551,46 +551,157 @@ def markdown_to_html(text: str) -> str:
     return str(pyromark.html(text, options=OPTIONS))
 
 
+# -- inline markup, for the checks ----------------------------------------------------------
+
+_FULL_REFERENCE = re.compile(r"\]\[([^\[\]]+)\]")
+_COLLAPSED_REFERENCE = re.compile(r"\[([^\[\]^][^\[\]]*)\]\[\]")
+_SHORTCUT = re.compile(r"(?<!\])\[([^\[\]^][^\[\]]*)\](?![\[(:])")
+_FOOTNOTE = re.compile(r"\[\^([^\[\]\s]+)\]")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\[\]^][^\[\]]*)\]:[ \t]*(?:<([^>\n]*)>|(\S+))", re.MULTILINE)
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)|<!--")
+_REFERENCE_TYPES = frozenset({"Reference", "Collapsed", "Shortcut"})
+
+
+def normalise_label(label: str) -> str:
+    """Match reference labels as CommonMark does: case-insensitive, whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def reference_definitions(text: str) -> dict[str, str]:
+    """The reference-link definitions of an article, by normalised label.
+
+    >>> reference_definitions("Text.\\n\\n[Docs]: https://example.org/docs\\n")
+    {'docs': 'https://example.org/docs'}
+    """
+    found: dict[str, str] = {}
+    for match in _DEFINITION.finditer(text):
+        found.setdefault(normalise_label(match.group(1)), match.group(2) or match.group(3))
+    return found
+
+
 @dataclass(frozen=True)
 class InlineMarkup:
-    """What a translator must carry over unchanged from a unit's inline Markdown."""
+    """What a translator must carry over from a unit's inline Markdown, and its plain text."""
 
     links: tuple[str, ...]
+    """Destinations of links, autolinks and e-mail links."""
     images: tuple[str, ...]
     code: tuple[str, ...]
     html: tuple[str, ...]
+    """Inline HTML tags by name (``<abbr>``, ``</abbr>``, ``<!-->`` for a comment)."""
     footnotes: tuple[str, ...]
     emphasis: int
+    strong: int = 0
+    strikethrough: int = 0
+    references: tuple[str, ...] = ()
+    """Normalised labels of links and images written in full or collapsed reference form."""
+    prose: str = ""
+    """The text a reader sees, without code spans, autolinks or markup."""
+    text: str = ""
+    """Like ``prose``, with the code spans' text kept."""
 
 
-def inline_markup(text: str) -> InlineMarkup:
-    """List the destinations, code spans and other markup of a piece of inline Markdown."""
-    links: list[str] = []
-    images: list[str] = []
-    code: list[str] = []
-    html: list[str] = []
-    notes: list[str] = []
-    emphasis = 0
-    for event in pyromark.events(text, options=OPTIONS):
-        if not isinstance(event, dict):
-            continue
-        if "Start" in event:
-            value = event["Start"]
-            tag = _tag(value)
-            if tag == "Link":
-                links.append(value["Link"]["dest_url"])
-            elif tag == "Image":
-                images.append(value["Image"]["dest_url"])
-            elif tag in ("Emphasis", "Strong", "Strikethrough"):
-                emphasis += 1
+def inline_markup(text: str, definitions: dict[str, str] | None = None) -> InlineMarkup:
+    """List the destinations, code spans and other markup of a piece of inline Markdown.
+
+    A unit's text is parsed alone, so reference links (``[text][label]``) and footnote
+    references (``[^1]``) would not resolve: definitions are appended for the labels the text
+    uses. ``definitions`` gives the article's own (label -> URL), when known; a bare
+    ``[label]`` counts as a link only if the article defines it.
+    """
+    defs = dict(definitions or {})
+    labels = {normalise_label(m) for m in _FULL_REFERENCE.findall(text)}
+    labels |= {normalise_label(m) for m in _COLLAPSED_REFERENCE.findall(text)}
+    labels |= {normalise_label(m) for m in _SHORTCUT.findall(text)} & defs.keys()
+    lines = [f"[{label}]: <{defs.get(label, f'[{label}]')}>" for label in sorted(labels)]
+    lines += [f"[^{label}]: ." for label in sorted(set(_FOOTNOTE.findall(text)))]
+    source = text + ("\n\n" + "\n".join(lines) if lines else "")
+    return _collect(pyromark.events(source, options=OPTIONS))
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.links: list[str] = []
+        self.images: list[str] = []
+        self.code: list[str] = []
+        self.html: list[str] = []
+        self.notes: list[str] = []
+        self.references: list[str] = []
+        self.counts = {"Emphasis": 0, "Strong": 0, "Strikethrough": 0}
+        self.prose: list[str] = []
+        self.text: list[str] = []
+        self.autolink = 0
+        self.in_note = 0
+
+    def start(self, value: Any) -> None:
+        tag = _tag(value)
+        if tag == "FootnoteDefinition":
+            self.in_note += 1
+        elif tag in ("Link", "Image"):
+            info = value[tag]
+            (self.links if tag == "Link" else self.images).append(info["dest_url"])
+            if info["link_type"] in ("Autolink", "Email"):
+                self.autolink += 1
+            if info["link_type"] in _REFERENCE_TYPES and info["link_type"] != "Shortcut":
+                self.references.append(normalise_label(info["id"]))
+        elif tag in self.counts:
+            self.counts[tag] += 1
+
+    def end(self, value: Any) -> None:
+        tag = _tag(value)
+        if tag == "FootnoteDefinition":
+            self.in_note -= 1
+        elif tag == "Link" and self.autolink:
+            self.autolink -= 1
+        elif tag in _BLOCK_TAGS:
+            self.prose.append(" ")
+            self.text.append(" ")
+
+    def leaf(self, event: Any) -> None:
+        if event in ("SoftBreak", "HardBreak"):
+            self.prose.append(" ")
+            self.text.append(" ")
+        elif not isinstance(event, dict):
+            return
+        elif "Text" in event:
+            if not self.autolink:
+                self.prose.append(event["Text"])
+            self.text.append(event["Text"])
         elif "Code" in event:
-            code.append(event["Code"])
+            self.code.append(event["Code"])
+            self.prose.append(" ")
+            self.text.append(event["Code"])
         elif "InlineHtml" in event or "Html" in event:
-            html.append(event.get("InlineHtml") or event.get("Html") or "")
+            raw = event.get("InlineHtml") or event.get("Html") or ""
+            self.html.extend(
+                "<!-->" if m.group() == "<!--" else f"<{m.group(1)}{m.group(2).lower()}>"
+                for m in _HTML_TAG.finditer(raw)
+            )
         elif "FootnoteReference" in event:
-            notes.append(event["FootnoteReference"])
+            self.notes.append(event["FootnoteReference"])
+
+
+def _collect(events: Any) -> InlineMarkup:
+    c = _Collector()
+    for event in events:
+        if isinstance(event, dict) and "Start" in event:
+            c.start(event["Start"])
+        elif isinstance(event, dict) and "End" in event:
+            c.end(event["End"])
+        elif not c.in_note:
+            c.leaf(event)
     return InlineMarkup(
-        tuple(links), tuple(images), tuple(code), tuple(html), tuple(notes), emphasis
+        links=tuple(c.links),
+        images=tuple(c.images),
+        code=tuple(c.code),
+        html=tuple(c.html),
+        footnotes=tuple(c.notes),
+        emphasis=c.counts["Emphasis"],
+        strong=c.counts["Strong"],
+        strikethrough=c.counts["Strikethrough"],
+        references=tuple(c.references),
+        prose=re.sub(r" {2,}", " ", "".join(c.prose)).strip(),
+        text=re.sub(r" {2,}", " ", "".join(c.text)).strip(),
     )
 
 
