@@ -340,6 +340,25 @@ def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
     return _entries_text(a) == _entries_text(b)
 
 
+def same_catalogue(a: polib.POFile, b: polib.POFile) -> bool:
+    """Whether two catalogues hold the same header and entries, field by field, in order.
+
+    Cheaper than comparing what :func:`dumps` writes; ``False`` may still mean the same
+    file (fields that the writer normalises), never the reverse.
+    """
+    return (a.header, a.metadata_is_fuzzy, list(a.metadata.items())) == (
+        b.header, b.metadata_is_fuzzy, list(b.metadata.items())
+    ) and [_fields(e) for e in a] == [_fields(e) for e in b]
+
+
+def _fields(e: polib.POEntry) -> tuple[object, ...]:
+    return (
+        e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
+        e.flags, e.tcomment, e.comment, e.occurrences, e.previous_msgctxt, e.previous_msgid,
+        e.previous_msgid_plural, e.obsolete,
+    )
+
+
 def _entries_text(po: polib.POFile) -> str:
     body = polib.POFile()
     body.extend(po)

@@ -310,6 +310,10 @@ def _update_one(
     notice = catalog.refresh_header(new, template, locale)
     if notice is not None:
         report.notices.append(LocpipeError(notice, display, 1))
+    if old is not None and catalog.same_catalogue(old, new):
+        # Nothing changed, the usual case: no need to serialise.
+        report.files.append(FileResult(display, FileStatus.UNCHANGED, stats.as_dict()))
+        return
     text = catalog.dumps(new, wrap=config.wrap)
     if old is not None and text != _read_text(path):
         if text == catalog.dumps(old, wrap=config.wrap):
