@@ -417,10 +417,20 @@ def to_message(entry: polib.POEntry) -> Message:
         msgctxt=entry.msgctxt,
         msgid_plural=entry.msgid_plural or "",
         plural_forms=forms if entry.msgid_plural else (),
-        flags=tuple(entry.flags),
+        flags=(*entry.flags, *ignore_comments(entry.tcomment or "")),
         comment=entry.comment or "",
         words=word_count(entry.msgid),
     )
+
+
+def ignore_comments(tcomment: str) -> list[str]:
+    """Translator-comment lines ``locpipe-ignore: check`` read as the flag of the same name.
+
+    gettext's tools (msgcat, msgmerge, and so locpipe's own writer) drop flags they do not
+    know, but keep translator comments: the comment form survives every round trip.
+    """
+    return [line.strip() for line in tcomment.splitlines()
+            if line.strip().startswith("locpipe-ignore:")]
 
 
 _HEADER_FIELD = re.compile(r'^"([A-Za-z][\w-]*):', re.MULTILINE)

@@ -293,3 +293,21 @@ def test_registry_documents_every_check() -> None:
         assert check.doc and check.doc[0].isupper(), check.name
         assert check.severity in Severity
     assert checks.REGISTRY["pl-quotes"].languages == frozenset({"pl"})
+
+
+def test_a_translator_comment_silences_and_survives_msgcat(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    text = (
+        'msgid ""\nmsgstr ""\n"Language: pl\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        f'"Plural-Forms: {PL_PLURALS}\\n"\n\n'
+        '# locpipe-ignore: numbers|pl-quotes\n'
+        'msgid "Take 5 \\"now\\""\nmsgstr "Weź 6 \\"teraz\\""\n'
+    )
+    po_file = tmp_path / "pl.po"
+    po_file.write_text(text, encoding="utf-8")
+    # gettext's own tools keep the comment (they would drop an unknown flag).
+    out = subprocess.run(["msgcat", str(po_file)], capture_output=True, text=True, check=True)
+    assert "# locpipe-ignore: numbers|pl-quotes" in out.stdout
+    po = catalog.parse_catalog(out.stdout, "pl.po")
+    assert run_checks(catalog.to_catalogue(po, out.stdout, path="pl.po")) == []
