@@ -87,6 +87,7 @@ class MergeStats:
 
 
 def _copy(entry: polib.POEntry) -> polib.POEntry:
+    flags, tcomment = _ignore_flags_to_comments(entry.flags, entry.tcomment or "")
     return polib.POEntry(
         msgid=entry.msgid,
         msgctxt=entry.msgctxt,
@@ -94,14 +95,29 @@ def _copy(entry: polib.POEntry) -> polib.POEntry:
         msgstr=entry.msgstr,
         msgstr_plural=dict(entry.msgstr_plural),
         comment=entry.comment,
-        tcomment=entry.tcomment,
+        tcomment=tcomment,
         occurrences=list(entry.occurrences),
-        flags=list(entry.flags),
+        flags=flags,
         previous_msgid=entry.previous_msgid,
         previous_msgctxt=entry.previous_msgctxt,
         previous_msgid_plural=entry.previous_msgid_plural,
         obsolete=entry.obsolete,
     )
+
+
+def _ignore_flags_to_comments(flags: list[str], tcomment: str) -> tuple[list[str], str]:
+    """Turn ``#, locpipe-ignore: x`` flags into translator comments, which gettext keeps.
+
+    msgcat and msgmerge (and so our writer) drop flags they do not know; the translator's
+    decision to silence a check must not vanish with them.
+    """
+    moved = [f.strip() for f in flags if f.strip().startswith("locpipe-ignore")]
+    if not moved:
+        return list(flags), tcomment
+    kept = [f for f in flags if not f.strip().startswith("locpipe-ignore")]
+    lines = tcomment.splitlines() if tcomment else []
+    lines += [line for line in moved if line not in lines]
+    return kept, "\n".join(lines)
 
 
 def translated(entry: polib.POEntry) -> bool:

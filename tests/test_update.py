@@ -300,3 +300,19 @@ def test_template_date_and_generator_change_only_with_the_entries(
     meta = polib.pofile(str(template)).metadata
     assert meta["POT-Creation-Date"] == "2027-01-15 08:00+0000"
     assert meta["X-Generator"] == "locpipe 0.1.0"
+
+
+def test_a_locpipe_ignore_flag_becomes_a_comment_that_gettext_keeps(
+    project: Path, cli: Cli
+) -> None:
+    assert cli(project, "extract").exit_code == 0
+    assert cli(project, "update").exit_code == 0
+    po = project / "locales/en/LC_MESSAGES/sample.po"
+    text = po.read_text(encoding="utf-8").replace(
+        'msgid "Kot"\nmsgstr ""', '#, locpipe-ignore: unchanged\nmsgid "Kot"\nmsgstr "Kot"')
+    po.write_text(text, encoding="utf-8")
+    assert cli(project, "update").exit_code == 0
+    after = po.read_text(encoding="utf-8")
+    assert "# locpipe-ignore: unchanged\n" in after and "#, locpipe-ignore" not in after
+    msgcat = subprocess.run(["msgcat", str(po)], capture_output=True, text=True, check=True)
+    assert msgcat.stdout == after
