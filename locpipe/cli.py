@@ -78,6 +78,11 @@ class _Group(click.Group):
         except LocpipeError as e:
             _error(e)
             ctx.exit(EXIT_ERROR)
+        except OSError as e:
+            # A safety net: the pipeline reports file errors itself, with what to do.
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"{where}{e.strerror or e}", err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
