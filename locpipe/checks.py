@@ -558,9 +558,9 @@ def _header(cat: Catalogue) -> Iterator[tuple[int | None, str]]:
     if not cat.metadata:
         yield 1, "no header entry (msgid \"\"); run 'locpipe update' or add one"
         return
-    for field in ("Content-Type", "Language"):
-        if not cat.metadata.get(field):
-            yield 1, f"the header has no {field}; run 'locpipe update' or add it"
+    for name in ("Content-Type", "Language"):
+        if not cat.metadata.get(name):
+            yield 1, f"the header has no {name}; run 'locpipe update' or add it"
 
 
 @catalogue_check("plural-forms", Severity.ERROR)

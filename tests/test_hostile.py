@@ -137,7 +137,8 @@ def test_catalogue_without_header_fails_check_and_update_restores_it(
 
 def test_plural_entry_with_the_wrong_number_of_forms_fails_check(two: Path, cli: Cli,
                                                                  tmp_path: Path) -> None:
-    plural = "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+    plural = ("nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
+              "? 1 : 2);")
     bad = tmp_path / "pl.po"
     bad.write_text(
         'msgid ""\nmsgstr ""\n"Language: pl\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
