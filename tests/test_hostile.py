@@ -38,6 +38,7 @@ def _extract_reports(project: Path, cli: Cli, expected: str) -> None:
         ("binary.md", bytes(range(256)) * 4, "content/binary.md:1: contains a NUL byte"),
         ("lang.md", b"---\nlang: xx_QQ\n---\nx\n", "content/lang.md:2: unknown locale code"),
     ],
+    ids=["yaml.md", "toml.md", "list.md", "latin2.md", "nul.md", "binary.md", "lang.md"],
 )
 def test_bad_article(two: Path, cli: Cli, name: str, data: bytes, expected: str) -> None:
     (two / "content" / name).write_bytes(data)
@@ -87,6 +88,7 @@ def test_names_that_differ_only_in_case(two: Path, cli: Cli) -> None:
         (lambda t: t.replace('msgstr ""\n\n#. table cell', 'msgstr "a\n\n#. table cell', 1),
          "PO syntax error: string is not terminated"),
     ],
+    ids=["duplicate", "obsolete", "charset", "conflict", "unterminated"],
 )
 def test_bad_catalogue(two: Path, cli: Cli, mangle, expected: str) -> None:  # type: ignore[no-untyped-def]
     assert cli(two, "extract").exit_code == 0
