@@ -89,7 +89,7 @@ def test_any_text_segments_or_fails_cleanly(text: str) -> None:
 
 
 _PO_TEXT = st.text(
-    alphabet=st.sampled_from(list("abcżółć ZŻ.,:;!?-—„”'\"\\\t\n{}%()[]<>*`#|") + ["\u00a0", "😀"]),
+    alphabet=st.sampled_from([*"abcżółć ZŻ.,:;!?-—„”'\"\\\t\n{}%()[]<>*`#|", "\u00a0", "😀"]),
     max_size=120,
 )
 
