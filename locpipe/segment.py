@@ -750,7 +750,7 @@ def literal_text_spans(text: str, labels: Collection[str] = ()) -> list[tuple[in
     )
     for event, span in events:
         if isinstance(event, dict) and ("Start" in event or "End" in event):
-            value = event.get("Start", event.get("End"))
+            value: Any = event.get("Start", event.get("End"))
             tag = _tag(value)
             if tag in ("Link", "Image") and "Start" in event:
                 stack.append(value[tag]["link_type"] in _LABEL_LINKS)
