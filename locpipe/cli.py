@@ -118,6 +118,37 @@ def _run(ctx: click.Context, action: str, **kwargs: object) -> pipeline.Report:
     return result
 
 
+Decorator = Callable[[Callable[..., None]], Callable[..., None]]
+
+
+def _work_options(function: Callable[..., None]) -> Callable[..., None]:
+    """``--jobs`` and ``--quiet``, for the commands that go through every article."""
+    options: list[Decorator] = [
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     envvar="LOCPIPE_JOBS", show_envvar=True,
+                     help="Worker processes for the articles [default: all cores]; the "
+                          "output is the same with any number."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help="No progress bar (there is none unless stderr is a terminal)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@contextlib.contextmanager
+def _progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal and not ``--quiet``."""
+    with contextlib.ExitStack() as stack:
+        yield _Bar(stack, label) if sys.stderr.isatty() and not quiet else None
+
+
+def _work(ctx: click.Context, action: str, label: str, *, jobs: int | None, quiet: bool,
+          **kwargs: object) -> pipeline.Report:
+    with _progress(label, quiet=quiet) as bar:
+        return _run(ctx, action, jobs=jobs, progress=bar, **kwargs)
+
+
 _check_option = click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if any file would change (for CI)."
 )
@@ -126,10 +157,12 @@ _check_option = click.option(
 @main.command()
 @_check_option
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
+@_work_options
 @click.pass_context
-def extract(ctx: click.Context, check: bool, verbose: bool) -> None:
+def extract(ctx: click.Context, check: bool, verbose: bool, jobs: int | None,
+            quiet: bool) -> None:
     """Cut the articles into translation units and write the templates."""
-    report = _run(ctx, "extract", dry_run=check)
+    report = _work(ctx, "extract", "extracting", dry_run=check, jobs=jobs, quiet=quiet)
     _files(report, verbose=verbose, dry_run=check)
     ctx.exit(_finish(report, check=check))
 
@@ -140,11 +173,13 @@ def extract(ctx: click.Context, check: bool, verbose: bool) -> None:
 @click.option("--no-memory", "memory", flag_value=False, default=True,
               help="Do not reuse translations from the locale's other catalogues.")
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
+@_work_options
 @click.pass_context
 def update(ctx: click.Context, check: bool, dry_run: bool, memory: bool,
-           verbose: bool) -> None:
+           verbose: bool, jobs: int | None, quiet: bool) -> None:
     """Merge the templates into the catalogues, keeping every translation."""
-    report = _run(ctx, "update", dry_run=check or dry_run, memory=memory)
+    report = _work(ctx, "update", "updating", dry_run=check or dry_run, memory=memory,
+                   jobs=jobs, quiet=quiet)
     _files(report, verbose=verbose, dry_run=check or dry_run)
     _update_summary(report, dry_run=check or dry_run)
     ctx.exit(_finish(report, check=check))
@@ -192,10 +227,11 @@ def prune(ctx: click.Context, check: bool, dry_run: bool, days: int | None, drop
 
 
 @main.command(name="compile")
+@_work_options
 @click.pass_context
-def compile_(ctx: click.Context) -> None:
+def compile_(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
     """Write a binary .mo file beside each catalogue."""
-    report = _run(ctx, "compile_catalogs")
+    report = _work(ctx, "compile_catalogs", "compiling", jobs=jobs, quiet=quiet)
     _files(report)
     ctx.exit(_finish(report))
 
@@ -221,17 +257,22 @@ def _decisions(report: pipeline.RenderReport) -> None:
               help="Show translations whose source changed since (marked), or the source.")
 @click.option("--show-machine/--hide-machine", default=None,
               help="Show unreviewed machine translations (marked) instead of the source.")
+@_work_options
 @click.pass_context
 def render(ctx: click.Context, policy: str | None, min_coverage: float | None,
-           outdated: str | None, show_machine: bool | None) -> None:
+           outdated: str | None, show_machine: bool | None, jobs: int | None,
+           quiet: bool) -> None:
     """Write every article in every locale as Markdown and HTML, with index pages."""
-    report = pipeline.render_all(
-        _config(ctx),
-        policy=PublishPolicy(policy) if policy else None,
-        min_coverage=min_coverage,
-        outdated=Outdated(outdated) if outdated else None,
-        show_machine=show_machine,
-    )
+    with _progress("rendering", quiet=quiet) as bar:
+        report = pipeline.render_all(
+            _config(ctx),
+            policy=PublishPolicy(policy) if policy else None,
+            min_coverage=min_coverage,
+            outdated=Outdated(outdated) if outdated else None,
+            show_machine=show_machine,
+            jobs=jobs,
+            progress=bar,
+        )
     _files(report)
     _decisions(report)
     ctx.exit(_finish(report))
@@ -242,10 +283,13 @@ def _table(rows: Sequence[Coverage]) -> None:
 
 
 @main.command()
+@_work_options
 @click.pass_context
-def status(ctx: click.Context) -> None:
+def status(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
     """Show how much of every catalogue is translated: entries and words, in exact numbers."""
-    result = pipeline.check(_config(ctx), run_checks=False)
+    with _progress("counting", quiet=quiet) as bar:
+        result = pipeline.check(_config(ctx), run_checks=False, messages=False, jobs=jobs,
+                                progress=bar)
     for error in result.errors:
         _error(error)
     if result.coverage:
@@ -275,7 +319,7 @@ def _list_checks(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 
 def _gate_options(function: Callable[..., None]) -> Callable[..., None]:
     """Options shared by ``check`` and ``report``: the gates and the checks to run."""
-    options = [
+    options: list[Decorator] = [
         click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
                      help="Fail when a catalogue has less than this percentage translated "
                           "(overrides the configuration, for every locale)."),
@@ -292,24 +336,30 @@ def _gate_options(function: Callable[..., None]) -> Callable[..., None]:
                      help="Do not fail when templates or catalogues are out of date."),
         click.argument("paths", nargs=-1,
                        type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        _work_options,
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
-def _run_check(ctx: click.Context, options: dict[str, object]) -> CheckReport:
+def _run_check(ctx: click.Context, options: dict[str, object], *,
+               messages: bool) -> CheckReport:
     unit = options["coverage_unit"]
-    return pipeline.check(
-        _config(ctx),
-        min_coverage=options["min_coverage"],  # type: ignore[arg-type]
-        unit=CoverageUnit(unit) if isinstance(unit, str) else None,
-        required=options["required"],  # type: ignore[arg-type]
-        enable=options["enable"],  # type: ignore[arg-type]
-        disable=options["disable"],  # type: ignore[arg-type]
-        paths=options["paths"],  # type: ignore[arg-type]
-        stale=not options["no_stale"],
-    )
+    with _progress("checking", quiet=bool(options["quiet"])) as bar:
+        return pipeline.check(
+            _config(ctx),
+            min_coverage=options["min_coverage"],  # type: ignore[arg-type]
+            unit=CoverageUnit(unit) if isinstance(unit, str) else None,
+            required=options["required"],  # type: ignore[arg-type]
+            enable=options["enable"],  # type: ignore[arg-type]
+            disable=options["disable"],  # type: ignore[arg-type]
+            paths=options["paths"],  # type: ignore[arg-type]
+            stale=not options["no_stale"],
+            messages=messages,
+            jobs=options["jobs"],  # type: ignore[arg-type]
+            progress=bar,
+        )
 
 
 @main.command()
@@ -326,7 +376,7 @@ def check(ctx: click.Context, /, strict: bool, output: str, **options: object) -
     Checks the project's catalogues, or the given .po files (made by locpipe or not).
     Exit 1 when a gate or an error-level check fails (or a warning, with --strict).
     """
-    result = _run_check(ctx, options)
+    result = _run_check(ctx, options, messages=False)
     if output == "text":
         for error in result.errors:
             _error(error)
@@ -345,7 +395,7 @@ def report(ctx: click.Context, /, out: Path | None, **options: object) -> None:
     """Write an HTML coverage report: coverage bars, problems, each source beside its translation.
     """
     config = _config(ctx)
-    result = _run_check(ctx, options)
+    result = _run_check(ctx, options, messages=True)
     folder = out if out is not None else config.output_path / "report"
     written = pipeline.write_report(config, result, folder)
     for error in result.errors:
@@ -371,20 +421,21 @@ def pseudo(ctx: click.Context, locale: str) -> None:
 
 
 @main.command()
+@_work_options
 @click.pass_context
-def build(ctx: click.Context) -> None:
-    """Extract, update, compile and render, then show the coverage."""
-    config = _config(ctx)
-    report = pipeline.Report()
-    for step in (pipeline.extract, pipeline.update, pipeline.compile_catalogs):
-        report.extend(step(config))
-    rendered = pipeline.render_all(config)
-    report.extend(rendered)
+def build(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
+    """Extract, update, compile and render, then show the coverage.
+
+    Each article is read once and taken through every step; steps whose inputs did not
+    change since the last run are skipped (.locpipe-cache/ remembers them; delete it at
+    will).
+    """
+    with _progress("building", quiet=quiet) as bar:
+        report = pipeline.build(_config(ctx), jobs=jobs, progress=bar)
     _files(report)
-    _decisions(rendered)
-    coverage = pipeline.check(config, run_checks=False)
-    if coverage.coverage:
-        _table(coverage.coverage)
+    _decisions(report)
+    if report.coverage:
+        _table(report.coverage)
     ctx.exit(_finish(report))
 
 
@@ -465,10 +516,11 @@ def _mt_logging(verbose: bool) -> Iterator[None]:
 
 
 class _Bar:
-    """A progress bar on stderr, opened when the pipeline says how many entries there are."""
+    """A progress bar on stderr, opened when the pipeline says how many items there are."""
 
-    def __init__(self, stack: contextlib.ExitStack) -> None:
+    def __init__(self, stack: contextlib.ExitStack, label: str = "translating") -> None:
         self.stack = stack
+        self.label = label
         self.advance: Callable[[int], None] | None = None
         self.shown = 0
 
@@ -477,7 +529,7 @@ class _Bar:
             if not total:
                 return
             bar = self.stack.enter_context(click.progressbar(
-                length=total, label="translating", file=sys.stderr))
+                length=total, label=self.label, file=sys.stderr))
             self.advance = bar.update
         self.advance(done - self.shown)
         self.shown = done

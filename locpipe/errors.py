@@ -23,6 +23,11 @@ class LocpipeError(Exception):
             where += " "
         return f"{where}{self.message}"
 
+    def __reduce__(self) -> tuple[type[LocpipeError], tuple[object, ...]]:
+        # Exceptions pickle their ``args``, which a dataclass leaves empty; errors travel
+        # back from worker processes.
+        return (type(self), (self.message, self.path, self.line))
+
 
 class ConfigError(LocpipeError):
     """The configuration file or a command-line option is wrong."""

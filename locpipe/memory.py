@@ -23,10 +23,11 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
+from typing import Protocol
 
 import polib
 from rapidfuzz import fuzz, process
@@ -64,16 +65,45 @@ def _usable(entry: polib.POEntry) -> bool:
     return bool(entry.msgid and entry.msgstr and not entry.msgid_plural and not entry.fuzzy)
 
 
+Items = list[tuple[str, str | None, str, bool]]
+"""What a catalogue gives the memory: ``(msgid, msgctxt, msgstr, obsolete)`` of each
+reviewed entry, in the catalogue's order. Plain data, so a cache can keep it."""
+
+
+def catalogue_items(po: polib.POFile) -> Items:
+    """The entries of a catalogue that the memory offers to the others."""
+    return [(e.msgid, e.msgctxt, e.msgstr, bool(e.obsolete)) for e in po if _usable(e)]
+
+
+class Lookup(Protocol):
+    """What a merge asks of a translation memory."""
+
+    def suggest(self, msgid: str, msgctxt: str | None, *, exclude: str = "",
+                near: bool = True) -> Suggestion | None: ...
+
+
 class Memory:
     """Every reviewed translation of one locale, searchable by exact and similar source."""
 
     def __init__(self, catalogues: Iterable[tuple[str, polib.POFile]]) -> None:
         """Take ``(origin, catalogue)`` pairs; origins name catalogues in suggestions."""
+        self._set_items((origin, catalogue_items(po)) for origin, po in catalogues)
+
+    @classmethod
+    def from_items(cls, catalogues: Iterable[tuple[str, Sequence[Sequence[object]]]]
+                   ) -> Memory:
+        """The memory of ``(origin, items)`` pairs, items as :func:`catalogue_items` gives."""
+        memory = cls(())
+        memory._set_items(catalogues)
+        return memory
+
+    def _set_items(self, catalogues: Iterable[tuple[str, Iterable[Sequence[object]]]]
+                   ) -> None:
         items = [
-            _Item(e.msgid, e.msgctxt, e.msgstr, origin, bool(e.obsolete))
-            for origin, po in catalogues
-            for e in po
-            if _usable(e)
+            _Item(str(msgid), None if msgctxt is None else str(msgctxt), str(msgstr), origin,
+                  bool(obsolete))
+            for origin, found in catalogues
+            for msgid, msgctxt, msgstr, obsolete in found
         ]
         # Active translations before obsolete ones: they win ties.
         self._items = sorted(items, key=lambda i: i.obsolete)

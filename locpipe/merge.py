@@ -37,7 +37,7 @@ import polib
 
 from .catalog import entry_key
 from .config import PruneKind, PrunePolicy
-from .memory import Memory, Suggestion
+from .memory import Lookup, Suggestion
 from .model import Key
 from .similarity import Text, Vocabulary, part_of, prepare, similarity
 
@@ -318,7 +318,7 @@ def merge(
     into: polib.POFile,
     *,
     today: dt.date | None = None,
-    memory: Memory | None = None,
+    memory: Lookup | None = None,
     origin: str = "",
 ) -> MergeStats:
     """Fill ``into`` (a catalogue with its header set) from ``template`` and the ``old`` one.

@@ -8,9 +8,7 @@ atomically, so an interrupted run leaves each file either old or new.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -19,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from . import catalog, checks, publish, render, segment, site
+from . import catalog, checks, publish, render, segment, site, stages
 from . import merge as merging
 from . import report as html_report
 from .config import (
@@ -29,7 +27,6 @@ from .config import (
     OutputLayout,
     PruneKind,
     PrunePolicy,
-    Publish,
     PublishPolicy,
     table_line,
 )
@@ -43,8 +40,13 @@ from .coverage import (
 )
 from .discover import SourceFile, find_articles, find_assets
 from .errors import CatalogError, ConfigError, ContentError, EngineError, LocpipeError
+from .files import Report as Report
+from .files import confined as _confined
+from .files import display as _display
+from .files import read_text as _read_text
+from .files import templates_on_disk
+from .files import write_file as write_file
 from .lock import LOCK_NAME, project_lock
-from .memory import Memory
 from .model import (
     Article,
     Catalogue,
@@ -56,7 +58,6 @@ from .model import (
     Issue,
     Key,
     Severity,
-    Translation,
 )
 from .pseudo import PSEUDO_LOCALE, pseudo_text
 
@@ -64,64 +65,7 @@ if TYPE_CHECKING:
     from .mt import Engine, EngineConfig, Result
 
 
-@dataclass
-class Report:
-    """What a command did: one row per file, and every error met on the way."""
-
-    files: list[FileResult] = field(default_factory=list)
-    errors: list[LocpipeError] = field(default_factory=list)
-    notices: list[LocpipeError] = field(default_factory=list)
-    """Things the command fixed by itself that a person should know about."""
-
-    @property
-    def changed(self) -> list[FileResult]:
-        return [f for f in self.files if f.status in (FileStatus.CREATED, FileStatus.UPDATED)]
-
-    def extend(self, other: Report) -> None:
-        self.files.extend(other.files)
-        self.errors.extend(other.errors)
-        self.notices.extend(other.notices)
-
-
 # -- files --------------------------------------------------------------------------------
-
-
-def _display(config: Config, path: Path) -> str:
-    try:
-        return path.relative_to(config.root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def write_file(path: Path, content: str | bytes, *, dry_run: bool = False) -> FileStatus:
-    """Write ``content`` atomically (temp file + rename), only if it differs from the file."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        old: bytes | None = path.read_bytes()
-    except FileNotFoundError:
-        old = None
-    if old == data:
-        return FileStatus.UNCHANGED
-    status = FileStatus.CREATED if old is None else FileStatus.UPDATED
-    if dry_run:
-        return status
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # No fsync: the rename is atomic, so a killed run leaves the old file or the new one;
-        # syncing every file would triple the time of a large build for power-loss safety
-        # that git, which holds these files, gives anyway.
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if old is not None:
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return status
 
 
 def _guarded_write(
@@ -188,27 +132,33 @@ def load_articles(config: Config, report: Report) -> list[Article]:
 # -- extract ------------------------------------------------------------------------------
 
 
-def extract(config: Config, *, dry_run: bool = False) -> Report:
+def extract(
+    config: Config, *, dry_run: bool = False, jobs: int | None = None,
+    progress: stages.Progress | None = None,
+) -> Report:
     """Write a template for every article; keep its date unless its entries changed."""
+    plan = stages.Plan(extract=True, dry_run=dry_run, record=not dry_run)
     with _writing(config, dry_run=dry_run):
-        return _extract(config, dry_run=dry_run)
-
-
-def _extract(config: Config, *, dry_run: bool) -> Report:
+        outcome = stages.run(config, plan, jobs=jobs, progress=progress)
     report = Report()
-    for article in load_articles(config, report):
-        path = config.template_path(article.name)
-        old = _parse_quietly(_read_text(path))
-        template = catalog.build_template(article, creation_date=catalog.now())
-        if old is not None and catalog.same_entries(old, template):
-            # Nothing to translate changed: keep the date and generator, so neither a
-            # re-extraction nor a new locpipe version churns the templates.
-            for key in ("POT-Creation-Date", "X-Generator"):
-                if old.metadata.get(key):
-                    template.metadata[key] = old.metadata[key]
-        text = catalog.dumps(template, wrap=config.wrap)
-        _guarded_write(config, report, path, text, entries=len(template), dry_run=int(dry_run))
+    _problems(report, outcome)
+    for result in outcome.results:
+        report.extend(result.extract)
+    _remember(outcome, plan, report)
     return report
+
+
+def _problems(report: Report, outcome: stages.Outcome) -> None:
+    """Files below the content folder that cannot be articles, as ``load_articles`` says."""
+    for problem in outcome.problems:
+        report.errors.append(problem)
+        report.files.append(FileResult(str(problem.path), FileStatus.FAILED))
+
+
+def _remember(outcome: stages.Outcome, plan: stages.Plan, *reports: Report) -> None:
+    """Save what the run learnt in the cache, unless it may not or met an error."""
+    if plan.record and not any(r.errors for r in reports):
+        outcome.store.save()
 
 
 def _parse_quietly(text: str | None) -> polib.POFile | None:
@@ -218,111 +168,40 @@ def _parse_quietly(text: str | None) -> polib.POFile | None:
         return None
 
 
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 # -- update -------------------------------------------------------------------------------
 
 
-def _templates(config: Config) -> list[tuple[str, Path]]:
-    base = config.locales_path / "templates"
-    if not base.is_dir():
-        return []
-    found = [(p.relative_to(base).with_suffix("").as_posix(), p) for p in base.rglob("*.pot")]
-    return sorted(found)
-
-
-def update(config: Config, *, dry_run: bool = False, memory: bool = True) -> Report:
+def update(
+    config: Config, *, dry_run: bool = False, memory: bool = True, jobs: int | None = None,
+    progress: stages.Progress | None = None,
+) -> Report:
     """Merge every template into its catalogues, creating the missing ones.
 
-    Locale by locale: every catalogue of the locale is read once, and serves both as the
-    old catalogue of its merge and, with ``memory``, as translation memory for the others.
+    Locale by locale, every catalogue of the locale as it was before the run serves, with
+    ``memory``, as translation memory for the others.
     """
-    report = Report()
+    plan = stages.Plan(update=True, dry_run=dry_run, memory=memory, record=not dry_run)
     with _writing(config, dry_run=dry_run):
-        templates = _read_templates(config, report)
-        for locale in config.locales:
-            jobs = [(name, t) for name, t in templates
-                    if locale in config.targets(_source_lang(config, t))]
-            if not jobs:
-                continue
-            existing = _read_locale(config, locale)
-            tm = Memory((n, po) for n, po in existing.items()
-                        if isinstance(po, polib.POFile)) if memory else None
-            for name, template in jobs:
-                _update_one(config, report, name, template, locale,
-                            old=existing.get(name), memory=tm, dry_run=dry_run)
+        outcome = stages.run(config, plan, jobs=jobs, progress=progress)
+    report = _update_report(config, outcome)
+    _remember(outcome, plan, report)
     return report
 
 
-def _read_templates(config: Config, report: Report) -> list[tuple[str, polib.POFile]]:
-    found = []
-    for name, pot_path in _templates(config):
-        try:
-            found.append((name, catalog.read_catalog(pot_path, _display(config, pot_path))))
-        except LocpipeError as e:
-            report.errors.append(e)
-    return found
+def _update_report(config: Config, outcome: stages.Outcome) -> Report:
+    """Template errors first, then every catalogue, locale by locale."""
+    report = Report()
+    for result in outcome.results:
+        report.errors.extend(result.template_errors)
+    for locale in config.locales:
+        for result in outcome.results:
+            if locale in result.update:
+                report.extend(result.update[locale])
+    return report
 
 
 def _source_lang(config: Config, template: polib.POFile) -> str:
     return str(template.metadata.get("X-Source-Language") or config.source_locale)
-
-
-def _read_locale(config: Config, locale: str) -> dict[str, polib.POFile | LocpipeError]:
-    """Every catalogue of a locale by article name, or the error that stopped reading it."""
-    folder = config.locales_path / locale / "LC_MESSAGES"
-    found: dict[str, polib.POFile | LocpipeError] = {}
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.rglob("*.po")):
-        name = path.relative_to(folder).with_suffix("").as_posix()
-        try:
-            found[name] = catalog.read_catalog(path, _display(config, path))
-        except LocpipeError as e:
-            found[name] = e
-    return found
-
-
-def _update_one(
-    config: Config, report: Report, name: str, template: polib.POFile, locale: str,
-    *, old: polib.POFile | LocpipeError | None, memory: Memory | None, dry_run: bool,
-) -> None:
-    path = config.catalog_path(name, locale)
-    display = _display(config, path)
-    if isinstance(old, LocpipeError):
-        report.errors.append(old)
-        report.files.append(FileResult(display, FileStatus.FAILED))
-        return
-    if old is None:
-        new = catalog.new_catalog(template, locale, revision_date=catalog.now())
-    else:
-        new = polib.POFile(wrapwidth=79)
-        new.header = old.header
-        new.metadata = dict(old.metadata)
-        new.metadata_is_fuzzy = old.metadata_is_fuzzy
-    stats = merging.merge(template, old if old is not None else polib.POFile(), new,
-                          today=catalog.today(), memory=memory, origin=name)
-    notice = catalog.refresh_header(new, template, locale)
-    if notice is not None:
-        report.notices.append(LocpipeError(notice, display, 1))
-    if old is not None and catalog.same_catalogue(old, new):
-        # Nothing changed, the usual case: no need to serialise.
-        report.files.append(FileResult(display, FileStatus.UNCHANGED, stats.as_dict()))
-        return
-    text = catalog.dumps(new, wrap=config.wrap)
-    if old is not None and text != _read_text(path):
-        if text == catalog.dumps(old, wrap=config.wrap):
-            # Only the layout differs (an editor wrapped lines its own way): leave the file.
-            report.files.append(FileResult(display, FileStatus.UNCHANGED, stats.as_dict()))
-            return
-        catalog.stamp_header(new, template)
-        text = catalog.dumps(new, wrap=config.wrap)
-    _guarded_write(config, report, path, text, dry_run=int(dry_run), **stats.as_dict())
 
 
 # -- prune --------------------------------------------------------------------------------
@@ -367,22 +246,17 @@ def _catalogs(config: Config) -> list[tuple[str, str, Path]]:
     return sorted(found)
 
 
-def compile_catalogs(config: Config) -> Report:
+def compile_catalogs(
+    config: Config, *, jobs: int | None = None, progress: stages.Progress | None = None
+) -> Report:
     """Write a ``.mo`` beside each catalogue (fuzzy entries left out, as msgfmt does)."""
+    plan = stages.Plan(compile=True)
     with _writing(config):
-        return _compile_catalogs(config)
-
-
-def _compile_catalogs(config: Config) -> Report:
+        outcome = stages.run(config, plan, jobs=jobs, progress=progress)
     report = Report()
-    for _name, _locale, path in _catalogs(config):
-        display = _display(config, path)
-        try:
-            po = catalog.read_catalog(path, display)
-        except LocpipeError as e:
-            report.errors.append(e)
-            continue
-        _guarded_write(config, report, path.with_suffix(".mo"), po.to_binary())
+    for result in outcome.results:
+        report.extend(result.compile)
+    _remember(outcome, plan, report)
     return report
 
 
@@ -393,11 +267,18 @@ def _compile_catalogs(config: Config) -> Report:
 class RenderReport(Report):
     """What ``render`` wrote, and the publish decision for every article in every target."""
 
-    decisions: list[publish.Decision] = field(default_factory=list)
+    decisions: list[publish.Verdict] = field(default_factory=list)
 
     @property
-    def skipped(self) -> list[publish.Decision]:
+    def skipped(self) -> list[publish.Verdict]:
         return [d for d in self.decisions if d.skipped]
+
+
+@dataclass
+class BuildReport(RenderReport):
+    """What ``build`` did, step by step, and the coverage of every catalogue after it."""
+
+    coverage: list[Coverage] = field(default_factory=list)
 
 
 def render_all(
@@ -407,6 +288,8 @@ def render_all(
     min_coverage: float | None = None,
     outdated: Outdated | None = None,
     show_machine: bool | None = None,
+    jobs: int | None = None,
+    progress: stages.Progress | None = None,
 ) -> RenderReport:
     """Write every article in every locale whose publish gate lets it through.
 
@@ -414,23 +297,30 @@ def render_all(
     an article that is skipped now but was rendered before are removed, so a stale
     translation is never left published.
     """
+    plan = stages.Plan(render=True, publish=(policy, min_coverage, outdated, show_machine))
+    outcome = stages.run(config, plan, jobs=jobs, progress=progress)
     report = RenderReport()
-    pages = site.Site.from_config(config)
-    articles = load_articles(config, report)
-    _check_article_tables(config, articles, report)
-    options = {"policy": policy, "min_coverage": min_coverage, "outdated": outdated,
-               "show_machine": show_machine}
-    listed: dict[str, list[site.Summary]] = {locale: [] for locale in config.locales}
-    for article in articles:
-        settings = publish.settings_for(config.publish_for(article.name), **options)  # type: ignore[arg-type]
-        try:
-            _render_article(config, pages, article, settings, report, listed)
-        except LocpipeError as e:
-            report.errors.append(e)
-    if OutputFormat.HTML in config.output_formats:
-        _render_indexes(config, pages, listed, report)
-    _copy_assets(config, report)
+    _render_report(config, outcome, report)
+    _remember(outcome, plan, report)
     return report
+
+
+def _render_report(config: Config, outcome: stages.Outcome, report: RenderReport) -> None:
+    """Assemble render's report as it always read: the articles that could not be read
+    first, then each article's files, the index pages and the assets."""
+    _problems(report, outcome)
+    for result in outcome.results:
+        report.extend(result.render_load)
+    _check_article_tables(config, [r.name for r in outcome.results if r.rendered], report)
+    listed: dict[str, list[site.Summary]] = {locale: [] for locale in config.locales}
+    for result in outcome.results:
+        report.extend(result.render)
+        report.decisions.extend(result.verdicts)
+        for locale, summary in result.summaries.items():
+            listed[locale].append(summary)
+    if OutputFormat.HTML in config.output_formats:
+        stages.index_pages(config, outcome.store, listed, report)
+    _copy_assets(config, report)
 
 
 def _copy_assets(config: Config, report: Report) -> None:
@@ -451,8 +341,8 @@ def _copy_assets(config: Config, report: Report) -> None:
             report.errors.append(e)
 
 
-def _check_article_tables(config: Config, articles: Sequence[Article], report: Report) -> None:
-    names = {article.name for article in articles}
+def _check_article_tables(config: Config, names: Collection[str], report: Report) -> None:
+    """Every ``[articles."<name>"]`` table must name an article that could be read."""
     for name in config.articles:
         if name not in names:
             prefix = "tool.locpipe." if config.source == "pyproject.toml" else ""
@@ -461,111 +351,6 @@ def _check_article_tables(config: Config, articles: Sequence[Article], report: R
             report.errors.append(ConfigError(
                 f"[{where}] names no article in {config.content_dir}/; "
                 "use the file's path below it without .md", config.source, line))
-
-
-def _render_article(
-    config: Config,
-    pages: site.Site,
-    article: Article,
-    settings: Publish,
-    report: RenderReport,
-    listed: dict[str, list[site.Summary]],
-) -> None:
-    site.check_name(article.name, article.path)
-    layout = config.output_layout
-    html_wanted = OutputFormat.HTML in config.output_formats
-    if html_wanted and article.name == "index":
-        raise ContentError("the name 'index' is taken by the index pages; rename the article",
-                           article.path, 1)
-    decisions: dict[str, publish.Decision] = {}
-    for locale in [article.lang, *config.targets(article.lang)]:
-        try:
-            found = _catalog_translations(config, article, locale)
-        except LocpipeError as e:
-            report.errors.append(e)
-            continue
-        decisions[locale] = publish.decide(article, found, locale=locale, settings=settings)
-    report.decisions.extend(d for loc, d in decisions.items() if loc != article.lang)
-    # Every rendered version, in the order of `locales`, for hreflang links and the switcher.
-    pages_of = {loc: site.output_file(article.name, loc, ".html", layout)
-                for loc in config.locales if loc in decisions and decisions[loc].publish}
-    for locale, decision in decisions.items():
-        files = [site.output_file(article.name, locale, suffix, layout)
-                 for suffix, kind in ((".md", OutputFormat.MARKDOWN), (".html", OutputFormat.HTML))
-                 if kind in config.output_formats]
-        targets = {Path(f).suffix: _confined(config, f, article) for f in files}
-        if not decision.publish:
-            for path in targets.values():
-                _remove(config, report, path)
-            continue
-        texts = site.neutralised(article, decision.texts)
-        if ".md" in targets:
-            extras = site.front_matter_extras(article, locale, config)
-            markdown = render.render_markdown(article, texts, locale=locale,
-                                              extra_front_matter=extras)
-            _guarded_write(config, report, targets[".md"], markdown)
-        if ".html" in targets:
-            marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,
-                                            wrap=site.marker(decision))
-            index = site.index_file(locale, layout)
-            page = site.article_page(pages, article, render.strip_front_matter(marked),
-                                     decision=decision, texts=texts, files=pages_of, index=index)
-            _guarded_write(config, report, targets[".html"], page)
-            if locale in listed:
-                listed[locale].append(site.summary(
-                    pages, article, locale=locale, texts=texts,
-                    href=site.relative_href(index, pages_of[locale])))
-
-
-def _render_indexes(
-    config: Config, pages: site.Site, listed: dict[str, list[site.Summary]], report: Report
-) -> None:
-    indexes = {loc: site.index_file(loc, config.output_layout) for loc in config.locales}
-    for locale, summaries in listed.items():
-        page = site.index_page(pages, summaries, locale=locale, files=indexes)
-        try:
-            _guarded_write(config, report, _confined(config, indexes[locale]), page)
-        except LocpipeError as e:
-            report.errors.append(e)
-    root = site.root_page(pages, files=indexes)
-    _guarded_write(config, report, _confined(config, site.ROOT_INDEX), root)
-
-
-def _confined(config: Config, relative: str, article: Article | None = None) -> Path:
-    """The output file, refused when it (or a link on its way) leads outside ``output_dir``."""
-    path = config.output_path / relative
-    base = config.output_path.resolve()
-    if not path.resolve().is_relative_to(base):
-        raise ContentError(
-            f"refusing to write {config.output_dir}/{relative}: it leads outside "
-            f"{config.output_dir}/ (a symbolic link?); remove the link"
-            + (" or rename the article" if article else ""),
-            article.path if article else config.output_dir, 1 if article else None)
-    return path
-
-
-def _remove(config: Config, report: Report, path: Path) -> None:
-    if not path.is_file():
-        return
-    display = _display(config, path)
-    try:
-        path.unlink()
-    except OSError as e:
-        report.errors.append(LocpipeError(f"cannot remove: {e.strerror}", display))
-        report.files.append(FileResult(display, FileStatus.FAILED))
-        return
-    report.files.append(FileResult(display, FileStatus.REMOVED))
-
-
-def _catalog_translations(
-    config: Config, article: Article, locale: str
-) -> dict[tuple[str | None, str], Translation]:
-    if locale == article.lang:
-        return {}
-    path = config.catalog_path(article.name, locale)
-    if not path.exists():
-        return {}
-    return catalog.translations(catalog.read_catalog(path, _display(config, path)))
 
 
 # -- status and check ---------------------------------------------------------------------
@@ -600,28 +385,38 @@ def load_catalogue(
     return catalog.to_catalogue(po, text, path=display, locale=locale, definitions=definitions)
 
 
-def _definitions(config: Config, name: str) -> dict[str, str] | None:
-    """The article's reference-link definitions, when the article is there to read."""
-    text = _read_text(config.content_path / f"{name}.md")
-    return None if text is None else segment.reference_definitions(text)
+_STALE_STEPS = {
+    "extract": ("{content}/", "'locpipe extract', then 'locpipe update',"),
+    "update": ("its template", "'locpipe update'"),
+}
+
+
+def _stale_issues(config: Config, step: str, report: Report) -> list[Issue]:
+    source, command = _STALE_STEPS[step]
+    source = source.format(content=config.content_dir)
+    issues = []
+    for row in report.changed:
+        what = "missing" if row.status is FileStatus.CREATED else f"out of date with {source}"
+        issues.append(Issue(STALE_CHECK, Severity.ERROR, row.path, None,
+                            f"{what}: run {command} and commit the result"))
+    return issues
+
+
+def _stale(config: Config, outcome: stages.Outcome) -> tuple[list[Issue], list[LocpipeError]]:
+    extracted = Report()
+    _problems(extracted, outcome)
+    for result in outcome.results:
+        extracted.extend(result.extract)
+    updated = _update_report(config, outcome)
+    issues = _stale_issues(config, "extract", extracted) + _stale_issues(config, "update",
+                                                                         updated)
+    return issues, [*extracted.errors, *updated.errors]
 
 
 def stale_files(config: Config) -> tuple[list[Issue], list[LocpipeError]]:
     """Templates and catalogues that ``extract`` or ``update`` would change, as errors."""
-    issues: list[Issue] = []
-    errors: list[LocpipeError] = []
-    steps = (
-        (extract, f"{config.content_dir}/", "'locpipe extract', then 'locpipe update',"),
-        (update, "its template", "'locpipe update'"),
-    )
-    for step, source, command in steps:
-        report = step(config, dry_run=True)
-        errors.extend(report.errors)
-        for row in report.changed:
-            what = "missing" if row.status is FileStatus.CREATED else f"out of date with {source}"
-            issues.append(Issue(STALE_CHECK, Severity.ERROR, row.path, None,
-                                f"{what}: run {command} and commit the result"))
-    return issues, errors
+    plan = stages.Plan(extract=True, update=True, dry_run=True, record=False)
+    return _stale(config, stages.run(config, plan))
 
 
 def check(
@@ -635,37 +430,34 @@ def check(
     paths: Sequence[Path] = (),
     run_checks: bool = True,
     stale: bool = True,
+    messages: bool = True,
+    jobs: int | None = None,
+    progress: stages.Progress | None = None,
 ) -> CheckReport:
     """Measure coverage and run the gates and quality checks on the project's catalogues.
 
     Given ``paths``, check those catalogues instead (any ``.po`` file, made by locpipe or
-    not); the stale-file check then does not apply.
+    not); the stale-file check then does not apply. Without ``messages``, the catalogues in
+    the report carry no messages, and results may come from the cache.
     """
     selection = checks.select(config.checks, enable=enable, disable=disable)
     result = CheckReport(gate=_gate(config, min_coverage, unit, required))
-    targets: Iterable[tuple[str, str, Path]]
-    targets = [(p.stem, "", p) for p in paths] if paths else _catalogs(config)
-    for name, locale, path in targets:
-        display = _display(config, path.resolve()) if paths else _display(config, path)
-        try:
-            cat = load_catalogue(path, display, locale=locale,
-                                 definitions=None if paths else _definitions(config, name))
-        except CatalogError as e:
-            result.errors.append(e)
-            continue
-        entries, words = message_counts(cat.messages)
-        cov = Coverage(display, name, cat.locale, entries, words)
-        below = gate_issue(cov, result.gate)
-        issues = [] if below is None else [below]
-        issues.extend(required_issues(cat, result.gate.required))
-        if run_checks:
-            issues.extend(checks.run_checks(cat, selection))
-        issues.sort(key=lambda i: i.line or 0)
-        result.catalogues.append(
-            CatalogueReport(cov, cat, result.gate.threshold(cat.locale), tuple(issues)))
-        result.issues.extend(issues)
-    if stale and not paths and run_checks:
-        stale_issues, errors = stale_files(config)
+    if paths:
+        _check_files(config, paths, result, selection if run_checks else None)
+        result.issues.sort(key=lambda i: (i.path, i.line or 0))
+        return result
+    stale = stale and run_checks
+    plan = stages.Plan(extract=stale, update=stale, checks=True, dry_run=True,
+                       messages=messages, selection=selection if run_checks else None,
+                       gate=result.gate)
+    outcome = stages.run(config, plan, jobs=jobs, progress=progress)
+    for job in outcome.results:
+        result.errors.extend(job.check_errors)
+        result.catalogues.extend(job.checked)
+        for catalogue in job.checked:
+            result.issues.extend(catalogue.issues)
+    if stale:
+        stale_issues, errors = _stale(config, outcome)
         result.issues.extend(stale_issues)
         result.errors.extend(errors)
         result.catalogues = [
@@ -673,8 +465,64 @@ def check(
                                *c.issues))
             for c in result.catalogues
         ]
+    if not result.errors:
+        outcome.store.save()
     result.issues.sort(key=lambda i: (i.path, i.line or 0))
     return result
+
+
+def _check_files(config: Config, paths: Sequence[Path], result: CheckReport,
+                 selection: checks.Selection | None) -> None:
+    """Check the given catalogue files, whoever made them."""
+    for path in paths:
+        display = _display(config, path.resolve())
+        try:
+            cat = load_catalogue(path, display)
+        except CatalogError as e:
+            result.errors.append(e)
+            continue
+        entries, words = message_counts(cat.messages)
+        cov = Coverage(display, path.stem, cat.locale, entries, words)
+        below = gate_issue(cov, result.gate)
+        issues = [] if below is None else [below]
+        issues.extend(required_issues(cat, result.gate.required))
+        if selection is not None:
+            issues.extend(checks.run_checks(cat, selection))
+        issues.sort(key=lambda i: i.line or 0)
+        result.catalogues.append(
+            CatalogueReport(cov, cat, result.gate.threshold(cat.locale), tuple(issues)))
+        result.issues.extend(issues)
+
+
+# -- build --------------------------------------------------------------------------------
+
+
+def build(
+    config: Config, *, jobs: int | None = None, progress: stages.Progress | None = None
+) -> BuildReport:
+    """Extract, update, compile and render every article in one pass, and measure coverage.
+
+    Each article is read once and taken through every step in memory; steps whose inputs
+    did not change since the last run are skipped (see :mod:`locpipe.cache`). The report
+    lists the files step by step, as the separate commands would.
+    """
+    plan = stages.Plan(extract=True, update=True, compile=True, render=True, coverage=True)
+    with _writing(config):
+        outcome = stages.run(config, plan, jobs=jobs, progress=progress)
+        report = BuildReport()
+        _problems(report, outcome)
+        for result in outcome.results:
+            report.extend(result.extract)
+        report.extend(_update_report(config, outcome))
+        for result in outcome.results:
+            report.extend(result.compile)
+        rendered = RenderReport()
+        _render_report(config, outcome, rendered)
+        report.extend(rendered)
+        report.decisions = rendered.decisions
+        report.coverage = [cov for result in outcome.results for cov in result.coverage]
+        _remember(outcome, plan, report)
+    return report
 
 
 def write_report(config: Config, result: CheckReport, out: Path) -> Report:
@@ -911,7 +759,7 @@ def _mt_targets(
         if locale not in config.locales:
             raise ConfigError(f"locale '{locale}' is not one of the project's locales "
                               f"{list(config.locales)}")
-    templates = dict(_templates(config))
+    templates = dict(templates_on_disk(config))
     for name in articles:
         if name not in templates:
             known = ", ".join(templates) or "none yet: run 'locpipe extract'"

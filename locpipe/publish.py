@@ -81,6 +81,28 @@ class Decision:
     def count(self, state: Shown) -> int:
         return sum(1 for s in self.shown.values() if s is state)
 
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict(self.article, self.path, self.locale, self.publish, self.reasons,
+                       self.fallback)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A decision as reports tell it: published or not, why, and how much is in the source."""
+
+    article: str
+    path: str
+    locale: str
+    publish: bool
+    reasons: tuple[str, ...]
+    fallback: int
+    """How many distinct units are shown in the source language."""
+
+    @property
+    def skipped(self) -> bool:
+        return not self.publish
+
 
 def show(translation: Translation | None, settings: Publish) -> Shown:
     """Pick what readers see for one unit, from its catalogue entry and the settings.

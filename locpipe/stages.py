@@ -1,0 +1,1269 @@
+"""Every stage of one article in one pass: the per-article half of the pipeline.
+
+A command is a :class:`Plan`: which stages run (extract, update, compile, render, coverage,
+checks). For each article, and each template or catalogue left without one,
+:func:`run_job` reads every file once and takes it through the stages in order, each
+stage handing the next its result in memory: the template it built, the catalogue it
+merged. Each stage first asks the build cache (:mod:`locpipe.cache`) whether its inputs
+changed since it last ran; if not, and its files are as it left them, it reports what it
+did then and does nothing else.
+
+Articles do not depend on each other, so :func:`run` spreads them over worker processes
+and puts the results back in the order of the articles: the output does not depend on
+the number of workers. The one link between articles is the translation memory, which an
+update consults for text still untranslated: it holds every catalogue of the locale as it
+was before the run. It is built only when a merge asks it something: a merge that does is
+put aside, the memory is built from what the first pass read (and the cache), and the
+merge runs again with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import re
+import signal
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polib
+
+from . import cache, catalog, publish, render, segment, site
+from . import files as fs
+from . import merge as merging
+from .checks import Selection, run_checks
+from .config import Config, Outdated, OutputFormat, Publish, PublishPolicy
+from .coverage import CatalogueReport, Gate, gate_issue, required_issues
+from .discover import SourceFile, find_articles
+from .errors import CatalogError, ContentError, LocpipeError
+from .memory import Items, Memory, Suggestion, catalogue_items
+from .model import (
+    Article,
+    Catalogue,
+    Counts,
+    Coverage,
+    FileResult,
+    FileStatus,
+    Issue,
+    Key,
+    Severity,
+    Translation,
+)
+
+Progress = Callable[[int, int], None]
+"""Told ``(articles done, articles in all)``, first with 0 done."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a command asks of every article: the stages to run, and how."""
+
+    extract: bool = False
+    update: bool = False
+    compile: bool = False
+    render: bool = False
+    coverage: bool = False
+    checks: bool = False
+    dry_run: bool = False
+    """Write no template or catalogue (``--check``, ``--dry-run``, and ``check``)."""
+    memory: bool = True
+    record: bool = True
+    """Whether the run may write what it learnt into the cache."""
+    messages: bool = False
+    """Checks must keep every message (the HTML report): no results from the cache."""
+    publish: tuple[PublishPolicy | None, float | None, Outdated | None, bool | None] = (
+        None, None, None, None)
+    """The render options of the command line: policy, min_coverage, outdated, show_machine."""
+    selection: Selection | None = None
+    gate: Gate | None = None
+
+    @property
+    def articles(self) -> bool:
+        """Whether the stages read the articles themselves."""
+        return self.extract or self.render
+
+
+@dataclass
+class Context:
+    """What every job of a run shares; workers inherit it."""
+
+    config: Config
+    plan: Plan
+    fingerprint: str
+    """The hash of locpipe's code, the configuration and the user's HTML templates."""
+    memories: dict[str, Memory] = field(default_factory=dict)
+    """Translation memory by locale, once built."""
+    empty: frozenset[str] = frozenset()
+    """Locales that had no catalogue before the run: their memory is empty."""
+    items_known: frozenset[str] = frozenset()
+    """Catalogue hashes whose memory items the cache holds already."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article (or template, or catalogue) to take through the plan."""
+
+    name: str
+    source: SourceFile | None
+    memo: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """The cache's entries for this job's steps, by slot."""
+    files: Mapping[str, tuple[cache.Signature, str]] = field(default_factory=dict)
+    """What the cache knows of the files this job writes."""
+    skip_extract: bool = False
+    """Second pass: the template was handled in the first."""
+
+
+@dataclass
+class JobResult:
+    """What the stages did for one job, as each command reports it."""
+
+    name: str
+    extract: fs.Report = field(default_factory=fs.Report)
+    template_errors: list[LocpipeError] = field(default_factory=list)
+    update: dict[str, fs.Report] = field(default_factory=dict)
+    """One report per target locale, in the order of ``locales``."""
+    compile: fs.Report = field(default_factory=fs.Report)
+    render_load: fs.Report = field(default_factory=fs.Report)
+    """The article could not be read for rendering."""
+    render: fs.Report = field(default_factory=fs.Report)
+    rendered: bool = False
+    """The article was read and went through rendering (for the ``[articles]`` check)."""
+    verdicts: list[publish.Verdict] = field(default_factory=list)
+    summaries: dict[str, site.Summary] = field(default_factory=dict)
+    coverage: list[Coverage] = field(default_factory=list)
+    coverage_errors: list[LocpipeError] = field(default_factory=list)
+    checked: list[CatalogueReport] = field(default_factory=list)
+    check_errors: list[LocpipeError] = field(default_factory=list)
+    deferred: set[str] = field(default_factory=set)
+    """Locales whose memory an update needs and did not have: run the job again with it."""
+    items: dict[str, tuple[str, Items | None]] = field(default_factory=dict)
+    """Each catalogue read, as it was before the run, by locale: its hash and, unless the
+    cache has them, its memory items."""
+    written_items: dict[str, Items] = field(default_factory=dict)
+    """Memory items of the catalogues the update wrote, by their new hash."""
+    memo: dict[str, tuple[str, str]] = field(default_factory=dict)
+    files: dict[str, tuple[cache.Signature, str]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        reports = [self.extract, self.compile, self.render_load, self.render,
+                   *self.update.values()]
+        return bool(self.template_errors or self.coverage_errors or self.check_errors
+                    or any(r.errors for r in reports))
+
+    @property
+    def update_failed(self) -> bool:
+        return any(r.errors for r in self.update.values())
+
+
+class _Miss(Exception):
+    """A probe met a stage that has work to do."""
+
+
+class _NeedMemory(Exception):
+    """A probe needs the memory of these locales to tell whether an update is still valid."""
+
+    def __init__(self, locales: set[str]) -> None:
+        super().__init__(sorted(locales))
+        self.locales = locales
+
+
+Query = tuple[str, str | None, bool]
+"""A memory lookup: msgid, msgctxt, near."""
+
+
+class _Recorder:
+    """The memory as a merge sees it: answers, and notes every question and its answer.
+
+    Without the locale's memory (not built yet) every answer is None and the merge is marked
+    as needing it, unless the locale had no catalogue at all.
+    """
+
+    def __init__(self, memory: Memory | None, *, empty: bool) -> None:
+        self.memory = memory
+        self.empty = empty
+        self.missing = False
+        self.asked: list[tuple[Query, object]] = []
+
+    def suggest(self, msgid: str, msgctxt: str | None, *, exclude: str = "",
+                near: bool = True) -> Suggestion | None:
+        if self.memory is not None:
+            found = self.memory.suggest(msgid, msgctxt, exclude=exclude, near=near)
+        else:
+            self.missing = self.missing or not self.empty
+            found = None
+        self.asked.append(((msgid, msgctxt, near), _answer(found)))
+        return found
+
+
+def _answer(found: Suggestion | None) -> object:
+    if found is None:
+        return None
+    return [found.msgstr, found.msgid, found.msgctxt, found.origin, found.exact]
+
+
+# -- one job ------------------------------------------------------------------------------
+
+
+class _Run:
+    """One job under way: the files it read, what the stages made, the cache it consults."""
+
+    def __init__(self, ctx: Context, job: Job, store: cache.Store, *, probe: bool) -> None:
+        self.ctx = ctx
+        self.config = ctx.config
+        self.plan = ctx.plan
+        self.job = job
+        self.name = job.name
+        self.store = store
+        self.probe = probe
+        self.result = JobResult(job.name)
+        self._read: dict[Path, bytes | OSError | None] = {}
+        self._article: Article | LocpipeError | None = None
+        self.pot: bytes | None = None
+        """The template as it is on disk after extraction (None: read it when needed)."""
+        self.pot_known = False
+        self.parsed: dict[str, polib.POFile | LocpipeError | None] = {}
+        """Catalogues as they were before the run, by locale."""
+        self.current: dict[str, tuple[polib.POFile | None, bytes | None]] = {}
+        """Catalogues as they are after the update, when it wrote them."""
+
+    # -- inputs ---------------------------------------------------------------------------
+
+    def read(self, path: Path) -> bytes | None:
+        """A file's bytes (read once), None if it does not exist; other failures raise."""
+        if path not in self._read:
+            try:
+                self._read[path] = path.read_bytes()
+            except FileNotFoundError:
+                self._read[path] = None
+            except OSError as e:
+                self._read[path] = e
+        found = self._read[path]
+        if isinstance(found, OSError):
+            raise found
+        return found
+
+    def input_hash(self, path: Path) -> str | None:
+        try:
+            data = self.read(path)
+        except OSError as e:
+            return f"!{e.errno}"
+        return None if data is None else cache.digest(data)
+
+    def article(self) -> Article:
+        if self._article is None:
+            source = self.job.source
+            assert source is not None
+            try:
+                data = self.read(source.path)
+                if data is None:
+                    raise FileNotFoundError(2, "No such file or directory")
+                text, bom = segment.decode(data, source.display)
+                self._article = segment.parse_article(
+                    text, name=source.name, path=source.display,
+                    default_lang=self.config.source_locale,
+                    front_matter_keys=self.config.front_matter_keys, bom=bom)
+            except OSError as e:
+                self._article = ContentError(f"cannot read: {e.strerror}", source.display)
+            except LocpipeError as e:
+                self._article = e
+        if isinstance(self._article, LocpipeError):
+            raise self._article
+        return self._article
+
+    def template_bytes(self) -> bytes | None:
+        if not self.pot_known:
+            self.pot = self.read(self.config.template_path(self.name))
+            self.pot_known = True
+        return self.pot
+
+    def catalogue_path(self, locale: str) -> Path:
+        return self.config.catalog_path(self.name, locale)
+
+    def catalogue(self, locale: str) -> polib.POFile | None:
+        """The catalogue as it was before the run; raise its error if it cannot be read."""
+        if locale not in self.parsed:
+            path = self.catalogue_path(locale)
+            display = fs.display(self.config, path)
+            found: polib.POFile | LocpipeError | None
+            data: bytes | None = None
+            try:
+                data = self.read(path)
+                found = None if data is None else catalog.parse_catalog(
+                    data.decode("utf-8"), display)
+            except UnicodeDecodeError:
+                found = CatalogError("not valid UTF-8; save the catalogue as UTF-8", display)
+            except OSError as e:
+                found = CatalogError(f"cannot read: {e.strerror}", display)
+            except LocpipeError as e:
+                found = e
+            self.parsed[locale] = found
+            if isinstance(found, polib.POFile) and self.plan.memory and data is not None:
+                digest = cache.digest(data)
+                self.result.items[locale] = (digest, None if digest in self.ctx.items_known
+                                             else catalogue_items(found))
+        found = self.parsed[locale]
+        if isinstance(found, LocpipeError):
+            raise found
+        return found
+
+    def current_bytes(self, locale: str) -> bytes | None:
+        if locale in self.current:
+            return self.current[locale][1]
+        try:
+            return self.read(self.catalogue_path(locale))
+        except OSError:
+            return None
+
+    def current_hash(self, locale: str) -> str | None:
+        if locale in self.current:
+            data = self.current[locale][1]
+            return None if data is None else cache.digest(data)
+        return self.input_hash(self.catalogue_path(locale))
+
+    def current_exists(self, locale: str) -> bool:
+        if locale in self.current:
+            return self.current[locale][1] is not None
+        return self.catalogue_path(locale).is_file()
+
+    def current_catalogue(self, locale: str) -> polib.POFile:
+        """The catalogue as it is now (after the update); raise its error if unreadable."""
+        if locale in self.current and self.current[locale][0] is not None:
+            po = self.current[locale][0]
+            assert po is not None
+            return po
+        found = self.catalogue(locale)
+        if found is None:
+            raise CatalogError("cannot read: No such file or directory",
+                               fs.display(self.config, self.catalogue_path(locale)))
+        return found
+
+    # -- the cache ------------------------------------------------------------------------
+
+    def output_hash(self, name: str) -> str | None:
+        return self.store.file_hash(self.config.root / name, name)
+
+    def hit(self, slot: str, key: str) -> Any:
+        """What the step made last time (JSON data), if its key is the same and its files are
+        as it left them; else None, and in a probe, an exception: there is work to do."""
+        found = self.store.lookup(slot)
+        value: Any = None
+        if found is not None and found[0] == key:
+            value = json.loads(found[1])
+            for name, digest in value.get("files", []):
+                if self.output_hash(name) != digest:
+                    value = None
+                    break
+        if value is None and self.probe:
+            raise _Miss(slot)
+        return value
+
+    def remember(self, slot: str, key: str, value: Mapping[str, object]) -> None:
+        self.store.record(slot, key, json.dumps(value, ensure_ascii=False,
+                                                separators=(",", ":")))
+
+    def answered(self, queries: Sequence[Sequence[object]]) -> bool:
+        """Whether the memory still answers these lookups as it did."""
+        needed: set[str] = set()
+        for locale, msgid, msgctxt, near, answer in queries:
+            memory = self.ctx.memories.get(str(locale))
+            if memory is None:
+                if locale in self.ctx.empty:
+                    if answer is not None:
+                        return False
+                    continue
+                needed.add(str(locale))
+                continue
+            found = memory.suggest(str(msgid), None if msgctxt is None else str(msgctxt),
+                                   exclude=self.name, near=bool(near))
+            if _answer(found) != answer:
+                return False
+        if needed and self.probe:
+            raise _NeedMemory(needed)
+        return not needed
+
+    # -- outputs --------------------------------------------------------------------------
+
+    def write(self, report: fs.Report, path: Path, data: bytes, *, dry_run: bool = False,
+              owned: bool = True, details: Mapping[str, int] | None = None) -> FileStatus:
+        """Write a file as the pipeline does; remember the signature of a file it owns."""
+        display = fs.display(self.config, path)
+        try:
+            status = fs.write_file(path, data, dry_run=dry_run)
+        except OSError as e:
+            report.errors.append(LocpipeError(f"cannot write: {e.strerror}; nothing was changed",
+                                              display))
+            report.files.append(FileResult(display, FileStatus.FAILED))
+            return FileStatus.FAILED
+        report.files.append(FileResult(display, status, dict(details or {})))
+        if owned and not dry_run:
+            sig = cache.signature(path)
+            if sig is not None:
+                self.store.record_file(display, sig, cache.digest(data))
+        return status
+
+    def remove(self, report: fs.Report, path: Path) -> None:
+        fs.remove(self.config, report, path)
+
+
+# -- extract ------------------------------------------------------------------------------
+
+_HEADER_VALUE = r'^"{}: ([^"\\\n]*)\\n"$'
+
+
+def _kept_fields(old: str | None) -> dict[str, str] | None:
+    """The date and generator a template keeps from its old version, read off its text."""
+    if old is None:
+        return None
+    found = {}
+    for name in ("POT-Creation-Date", "X-Generator"):
+        match = re.search(_HEADER_VALUE.format(re.escape(name)), old[:4000], re.MULTILINE)
+        if match is None or not match.group(1):
+            return None
+        found[name] = match.group(1)
+    return found
+
+
+def _template_text(article: Article, old: str | None, *, wrap: bool) -> tuple[str, int]:
+    """The template to write, keeping its old date and generator if its entries are the same.
+
+    The usual case, an unchanged template, is recognised by writing it with the old date
+    and comparing the texts; only otherwise is the old template parsed and compared entry
+    by entry.
+    """
+    template = catalog.build_template(article, creation_date=catalog.now())
+    kept = _kept_fields(old)
+    if kept is not None:
+        fresh = dict(template.metadata)
+        template.metadata.update(kept)
+        text = catalog.dumps(template, wrap=wrap)
+        if text == old:
+            return text, len(template)
+        template.metadata = fresh
+    previous = _parse_quietly(old)
+    if previous is not None and catalog.same_entries(previous, template):
+        # Nothing to translate changed: keep the date and generator, so neither a
+        # re-extraction nor a new locpipe version churns the templates.
+        for key in ("POT-Creation-Date", "X-Generator"):
+            if previous.metadata.get(key):
+                template.metadata[key] = previous.metadata[key]
+    return catalog.dumps(template, wrap=wrap), len(template)
+
+
+def _parse_quietly(text: str | None) -> polib.POFile | None:
+    try:
+        return None if text is None else polib.pofile(text)
+    except (OSError, ValueError):
+        return None
+
+
+def _extract(run: _Run) -> None:
+    source = run.job.source
+    if source is None or run.job.skip_extract:
+        return
+    config, report = run.config, run.result.extract
+    path = config.template_path(run.name)
+    display = fs.display(config, path)
+    key = cache.key("extract", run.ctx.fingerprint, run.input_hash(source.path))
+    slot = f"extract:{run.name}"
+    found = run.hit(slot, key)
+    if found is not None:
+        report.files.append(FileResult(display, FileStatus.UNCHANGED,
+                                       {"entries": int(found["entries"])}))
+        return
+    try:
+        article = run.article()
+    except LocpipeError as e:
+        report.errors.append(e)
+        report.files.append(FileResult(source.display, FileStatus.FAILED))
+        return
+    try:
+        old_bytes = run.read(path)
+        old = None if old_bytes is None else old_bytes.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        old_bytes, old = None, None
+    text, entries = _template_text(article, old, wrap=config.wrap)
+    data = text.encode("utf-8")
+    dry = run.plan.dry_run
+    status = run.write(report, path, data, dry_run=dry, details={"entries": entries})
+    run.pot_known = True
+    if status is FileStatus.FAILED or dry:
+        run.pot = old_bytes
+    else:
+        run.pot = data
+    if status is FileStatus.UNCHANGED or (status is not FileStatus.FAILED and not dry):
+        run.remember(slot, key, {"entries": entries, "files": [[display, cache.digest(data)]]})
+
+
+# -- update -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Merged:
+    locale: str
+    path: Path
+    old: polib.POFile | None
+    new: polib.POFile
+    stats: merging.MergeStats
+    notice: str | None
+    recorder: _Recorder | None
+
+
+def _merge(run: _Run, template: polib.POFile, locale: str,
+           old: polib.POFile | None) -> _Merged:
+    config = run.config
+    if old is None:
+        new = catalog.new_catalog(template, locale, revision_date=catalog.now())
+    else:
+        new = polib.POFile(wrapwidth=79)
+        new.header = old.header
+        new.metadata = dict(old.metadata)
+        new.metadata_is_fuzzy = old.metadata_is_fuzzy
+    recorder = None
+    if run.plan.memory:
+        recorder = _Recorder(run.ctx.memories.get(locale), empty=locale in run.ctx.empty)
+    stats = merging.merge(template, old if old is not None else polib.POFile(), new,
+                          today=catalog.today(), memory=recorder, origin=run.name)
+    notice = catalog.refresh_header(new, template, locale)
+    return _Merged(locale, config.catalog_path(run.name, locale), old, new, stats, notice,
+                   recorder)
+
+
+def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStatus:
+    """Write a merged catalogue if it changed, as ``update`` does, and report it."""
+    config = run.config
+    report = run.result.update.setdefault(merged.locale, fs.Report())
+    display = fs.display(config, merged.path)
+    stats = merged.stats.as_dict()
+    if merged.notice is not None:
+        report.notices.append(LocpipeError(merged.notice, display, 1))
+    old, new = merged.old, merged.new
+    if old is not None and catalog.same_catalogue(old, new):
+        # Nothing changed, the usual case: no need to serialise.
+        report.files.append(FileResult(display, FileStatus.UNCHANGED, stats))
+        return FileStatus.UNCHANGED
+    text = catalog.dumps(new, wrap=config.wrap)
+    if old is not None:
+        on_disk = run.current_bytes(merged.locale)
+        if on_disk is None or text != on_disk.decode("utf-8", errors="replace"):
+            if text == catalog.dumps(old, wrap=config.wrap):
+                # Only the layout differs (an editor wrapped lines its own way): leave it.
+                report.files.append(FileResult(display, FileStatus.UNCHANGED, stats))
+                return FileStatus.UNCHANGED
+            catalog.stamp_header(new, template)
+            text = catalog.dumps(new, wrap=config.wrap)
+    data = text.encode("utf-8")
+    status = run.write(report, merged.path, data, dry_run=run.plan.dry_run, owned=False,
+                       details=stats)
+    if status not in (FileStatus.FAILED, FileStatus.UNCHANGED) and not run.plan.dry_run:
+        run.current[merged.locale] = (new, data)
+        if run.plan.memory:
+            # What the next run's memory will read in it.
+            run.result.written_items[cache.digest(data)] = catalogue_items(new)
+    return status
+
+
+def _template(run: _Run, *, parse: bool) -> tuple[bytes, polib.POFile | None] | None:
+    """The template's bytes and, with ``parse``, the template.
+
+    None when there is no template, or it cannot be read (the error is reported).
+    """
+    display = fs.display(run.config, run.config.template_path(run.name))
+    try:
+        pot = run.template_bytes()
+        if pot is None or not parse:
+            return None if pot is None else (pot, None)
+        return pot, catalog.parse_catalog(pot.decode("utf-8"), display)
+    except OSError as e:
+        run.result.template_errors.append(CatalogError(f"cannot read: {e.strerror}", display))
+    except UnicodeDecodeError:
+        run.result.template_errors.append(
+            CatalogError("not valid UTF-8; save the catalogue as UTF-8", display))
+    except LocpipeError as e:
+        run.result.template_errors.append(e)
+    return None
+
+
+def _update_key(run: _Run, pot: bytes, hashes: Sequence[str | None]) -> str:
+    return cache.key("update", run.ctx.fingerprint, cache.digest(pot), hashes, run.plan.memory)
+
+
+def _update(run: _Run) -> None:
+    config = run.config
+    found = _template(run, parse=False)
+    if found is None:
+        return
+    pot = found[0]
+    slot = f"update:{run.name}"
+    key = _update_key(run, pot, [run.input_hash(run.catalogue_path(loc))
+                                 for loc in config.locales])
+    remembered = run.hit(slot, key)
+    if remembered is not None and run.answered(remembered["queries"]):
+        stats: Mapping[str, Mapping[str, int]] = remembered["stats"]
+        for locale, numbers in stats.items():
+            display = fs.display(config, run.catalogue_path(locale))
+            run.result.update[locale] = fs.Report(
+                files=[FileResult(display, FileStatus.UNCHANGED, dict(numbers))])
+        return
+    if run.probe:
+        raise _Miss(slot)
+    parsed = _template(run, parse=True)
+    if parsed is None or parsed[1] is None:
+        return
+    template = parsed[1]
+    merged = _merge_targets(run, template)
+    run.result.deferred = {m.locale for m in merged if m.recorder and m.recorder.missing}
+    if run.result.deferred:
+        run.result.update.clear()
+        return
+    statuses = [_save_merged(run, template, m) for m in merged]
+    if run.result.update_failed or (run.plan.dry_run and any(
+            s is not FileStatus.UNCHANGED for s in statuses)):
+        return
+    key = _update_key(run, pot, [run.current_hash(loc) for loc in config.locales])
+    _remember_update(run, slot, key, len(template), list(zip(merged, statuses, strict=True)))
+
+
+def _merge_targets(run: _Run, template: polib.POFile) -> list[_Merged]:
+    """Merge the template into the catalogue of each locale it is translated into."""
+    config = run.config
+    source_lang = template.metadata.get("X-Source-Language") or config.source_locale
+    targets = config.targets(str(source_lang))
+    merged: list[_Merged] = []
+    for locale in config.locales:
+        if locale not in targets:
+            continue
+        try:
+            old = run.catalogue(locale)
+        except LocpipeError as e:
+            report = run.result.update.setdefault(locale, fs.Report())
+            report.errors.append(e)
+            report.files.append(FileResult(fs.display(config, run.catalogue_path(locale)),
+                                           FileStatus.FAILED))
+            continue
+        merged.append(_merge(run, template, locale, old))
+    return merged
+
+
+def _remember_update(run: _Run, slot: str, key: str, entries: int,
+                     merged: Sequence[tuple[_Merged, FileStatus]]) -> None:
+    """Remember what the next update will find, so that it need not merge again.
+
+    For a catalogue left unchanged, that is what this merge found. A catalogue just written
+    is the fixed point of the merge: merged again with the same template, every entry is
+    kept as it is (each of its untranslated entries asks the memory for the same text, and
+    the entry stays as it is if the memory has nothing, which the next run verifies).
+    """
+    stats: dict[str, dict[str, int]] = {}
+    queries: list[list[object]] = []
+    for item, status in merged:
+        if status is FileStatus.UNCHANGED:
+            stats[item.locale] = item.stats.as_dict()
+            if item.recorder is not None:
+                queries += [[item.locale, *query, answer] for query, answer in item.recorder.asked]
+            continue
+        stats[item.locale] = merging.MergeStats(kept=entries).as_dict()
+        if item.recorder is not None:
+            queries += [[item.locale, e.msgid, e.msgctxt, False, None] for e in item.new
+                        if not e.obsolete and not e.msgid_plural and not merging.translated(e)]
+    run.remember(slot, key, {"stats": stats, "queries": queries})
+
+
+# -- compile ------------------------------------------------------------------------------
+
+
+def _compile(run: _Run) -> None:
+    config, report = run.config, run.result.compile
+    for locale in sorted(config.locales):  # catalogues in the order of their paths
+        if not run.current_exists(locale):
+            continue
+        path = run.catalogue_path(locale)
+        mo = path.with_suffix(".mo")
+        display = fs.display(config, mo)
+        key = cache.key("compile", run.ctx.fingerprint, run.current_hash(locale))
+        slot = f"compile:{run.name}:{locale}"
+        if run.hit(slot, key) is not None:
+            report.files.append(FileResult(display, FileStatus.UNCHANGED))
+            continue
+        try:
+            po = run.current_catalogue(locale)
+        except LocpipeError as e:
+            report.errors.append(e)
+            continue
+        data = po.to_binary()
+        if run.write(report, mo, data) is not FileStatus.FAILED:
+            run.remember(slot, key, {"files": [[display, cache.digest(data)]]})
+
+
+# -- render -------------------------------------------------------------------------------
+
+
+def _render(run: _Run) -> None:
+    source = run.job.source
+    if source is None:
+        return
+    config = run.config
+    key = cache.key("render", run.ctx.fingerprint, run.plan.publish,
+                    run.input_hash(source.path),
+                    [run.current_hash(loc) for loc in config.locales])
+    slot = f"render:{run.name}"
+    found = run.hit(slot, key)
+    if found is not None:
+        run.result.rendered = True
+        for name, digest in found["files"]:
+            if digest is not None:
+                run.result.render.files.append(FileResult(name, FileStatus.UNCHANGED))
+        run.result.verdicts = [
+            publish.Verdict(article, path, locale, published, tuple(reasons), fallback)
+            for article, path, locale, published, reasons, fallback in found["verdicts"]]
+        run.result.summaries = {loc: _summary_from(s) for loc, s in found["summaries"].items()}
+        return
+    try:
+        article = run.article()
+    except LocpipeError as e:
+        run.result.render_load.errors.append(e)
+        run.result.render_load.files.append(FileResult(source.display, FileStatus.FAILED))
+        return
+    run.result.rendered = True
+    options = dict(zip(("policy", "min_coverage", "outdated", "show_machine"),
+                       run.plan.publish, strict=True))
+    settings = publish.settings_for(config.publish_for(article.name), **options)  # type: ignore[arg-type]
+    files: list[list[str | None]] = []
+    try:
+        _render_article(run, article, settings, files)
+    except LocpipeError as e:
+        run.result.render.errors.append(e)
+        return
+    if not run.result.render.errors:
+        run.remember(slot, key, {
+            "files": files,
+            "verdicts": [[v.article, v.path, v.locale, v.publish, list(v.reasons), v.fallback]
+                         for v in run.result.verdicts],
+            "summaries": {loc: _summary_to(s) for loc, s in run.result.summaries.items()},
+        })
+
+
+def _summary_to(summary: site.Summary) -> list[object]:
+    return [summary.href, summary.title, summary.title_lang, summary.description,
+            summary.description_lang, summary.date.isoformat() if summary.date else None]
+
+
+def _summary_from(value: Sequence[object]) -> site.Summary:
+    href, title, title_lang, description, description_lang, date = value
+    return site.Summary(str(href), str(title), _opt(title_lang), _opt(description),
+                        _opt(description_lang),
+                        dt.date.fromisoformat(str(date)) if date else None)
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _translations(run: _Run, article: Article, locale: str) -> dict[Key, Translation]:
+    if locale == article.lang or not run.current_exists(locale):
+        return {}
+    return catalog.translations(run.current_catalogue(locale))
+
+
+def _render_article(run: _Run, article: Article, settings: Publish,
+                    files: list[list[str | None]]) -> None:
+    """Render one article in every locale: the pipeline's rules, from catalogues in memory."""
+    config, report = run.config, run.result.render
+    pages = site.Site.from_config(config)
+    site.check_name(article.name, article.path)
+    layout = config.output_layout
+    if OutputFormat.HTML in config.output_formats and article.name == "index":
+        raise ContentError("the name 'index' is taken by the index pages; rename the article",
+                           article.path, 1)
+    decisions: dict[str, publish.Decision] = {}
+    for locale in [article.lang, *config.targets(article.lang)]:
+        try:
+            found = _translations(run, article, locale)
+        except LocpipeError as e:
+            report.errors.append(e)
+            continue
+        decisions[locale] = publish.decide(article, found, locale=locale, settings=settings)
+    run.result.verdicts = [d.verdict for loc, d in decisions.items() if loc != article.lang]
+    # Every rendered version, in the order of `locales`, for hreflang links and the switcher.
+    pages_of = {loc: site.output_file(article.name, loc, ".html", layout)
+                for loc in config.locales if loc in decisions and decisions[loc].publish}
+    for locale, decision in decisions.items():
+        outputs = [site.output_file(article.name, locale, suffix, layout)
+                   for suffix, kind in ((".md", OutputFormat.MARKDOWN),
+                                        (".html", OutputFormat.HTML))
+                   if kind in config.output_formats]
+        targets = {Path(f).suffix: fs.confined(config, f, article) for f in outputs}
+        if not decision.publish:
+            for path in targets.values():
+                run.remove(report, path)
+                files.append([fs.display(config, path), None])
+            continue
+        texts = site.neutralised(article, decision.texts)
+        if ".md" in targets:
+            extras = site.front_matter_extras(article, locale, config)
+            markdown = render.render_markdown(article, texts, locale=locale,
+                                              extra_front_matter=extras)
+            _write_output(run, targets[".md"], markdown, files)
+        if ".html" in targets:
+            marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,
+                                            wrap=site.marker(decision))
+            index = site.index_file(locale, layout)
+            page = site.article_page(pages, article, render.strip_front_matter(marked),
+                                     decision=decision, texts=texts, files=pages_of,
+                                     index=index)
+            _write_output(run, targets[".html"], page, files)
+            if locale in config.locales:
+                run.result.summaries[locale] = site.summary(
+                    pages, article, locale=locale, texts=texts,
+                    href=site.relative_href(index, pages_of[locale]))
+
+
+def _write_output(run: _Run, path: Path, text: str, files: list[list[str | None]]) -> None:
+    data = text.encode("utf-8")
+    if run.write(run.result.render, path, data) is not FileStatus.FAILED:
+        files.append([fs.display(run.config, path), cache.digest(data)])
+
+
+# -- coverage and checks ------------------------------------------------------------------
+
+
+def _coverage(run: _Run) -> None:
+    config = run.config
+    for locale in sorted(config.locales):
+        if not run.current_exists(locale):
+            continue
+        display = fs.display(config, run.catalogue_path(locale))
+        key = cache.key("coverage", run.ctx.fingerprint, run.current_hash(locale), locale)
+        slot = f"coverage:{run.name}:{locale}"
+        found = run.hit(slot, key)
+        if found is not None:
+            entries, words = found["counts"]
+            run.result.coverage.append(Coverage(display, run.name, locale, Counts(*entries),
+                                                Counts(*words)))
+            continue
+        try:
+            po = run.current_catalogue(locale)
+        except LocpipeError as e:
+            run.result.coverage_errors.append(e)
+            continue
+        entries, words = catalog.counts(po)
+        run.result.coverage.append(Coverage(display, run.name, locale, entries, words))
+        run.remember(slot, key, {"counts": [_counts(entries), _counts(words)]})
+
+
+def _counts(counts: Counts) -> list[int]:
+    return [counts.translated, counts.fuzzy, counts.untranslated, counts.obsolete]
+
+
+def _definitions(run: _Run) -> tuple[str | None, dict[str, str] | None]:
+    """The hash and the reference-link definitions of the article named like the job."""
+    path = run.config.content_path / f"{run.name}.md"
+    try:
+        data = run.read(path)
+        text = None if data is None else data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    if text is None or data is None:
+        return None, None
+    return cache.digest(data), segment.reference_definitions(text)
+
+
+def _selection_key(selection: Selection | None) -> object:
+    if selection is None:
+        return None
+    return [[c.name for c in selection.checks],
+            sorted((k, v.value) for k, v in selection.severity.items())]
+
+
+def _checks(run: _Run) -> None:
+    config, plan = run.config, run.plan
+    gate = plan.gate or Gate()
+    defs_hash, definitions = None, None
+    defs_read = False
+    for locale in sorted(config.locales):
+        path = run.catalogue_path(locale)
+        if not run.current_exists(locale):
+            continue
+        display = fs.display(config, path)
+        if not defs_read:
+            defs_hash, definitions = _definitions(run)
+            defs_read = True
+        key = cache.key("checks", run.ctx.fingerprint, run.current_hash(locale), locale,
+                        defs_hash, _selection_key(plan.selection), gate.required)
+        slot = f"checks:{run.name}:{locale}"
+        found = None if plan.messages else run.hit(slot, key)
+        if found is not None:
+            entries, words = found["counts"]
+            cov = Coverage(display, run.name, locale, Counts(*entries), Counts(*words))
+            issues = [Issue(c, Severity(s), display, line, m)
+                      for c, s, line, m in found["issues"]]
+            _add_checked(run, cov, Catalogue(display, locale, ()), gate, issues)
+            continue
+        if plan.messages and run.probe:
+            raise _Miss(slot)
+        try:
+            data = run.read(path)
+            text = "" if data is None else data.decode("utf-8")
+            po = run.catalogue(locale)
+        except UnicodeDecodeError:
+            run.result.check_errors.append(
+                CatalogError("not valid UTF-8; save the catalogue as UTF-8", display))
+            continue
+        except OSError as e:
+            run.result.check_errors.append(CatalogError(f"cannot read: {e.strerror}", display))
+            continue
+        except LocpipeError as e:
+            run.result.check_errors.append(e)
+            continue
+        assert po is not None
+        cat = catalog.to_catalogue(po, text, path=display, locale=locale,
+                                   definitions=definitions)
+        from .coverage import message_counts
+
+        entries, words = message_counts(cat.messages)
+        cov = Coverage(display, run.name, cat.locale, entries, words)
+        issues = required_issues(cat, gate.required)
+        if plan.selection is not None:
+            issues.extend(run_checks(cat, plan.selection))
+        _add_checked(run, cov, cat, gate, issues)
+        run.remember(slot, key, {
+            "counts": [_counts(entries), _counts(words)],
+            "issues": [[i.check, i.severity.value, i.line, i.message] for i in issues],
+        })
+
+
+def _add_checked(run: _Run, cov: Coverage, cat: Catalogue, gate: Gate,
+                 found: Iterable[Issue]) -> None:
+    below = gate_issue(cov, gate)
+    issues = [] if below is None else [below]
+    issues.extend(found)
+    issues.sort(key=lambda i: i.line or 0)
+    run.result.checked.append(
+        CatalogueReport(cov, cat, gate.threshold(cat.locale), tuple(issues)))
+
+
+# -- one job, all stages ------------------------------------------------------------------
+
+
+def _stages(run: _Run) -> None:
+    plan = run.plan
+    if plan.extract:
+        _extract(run)
+    if plan.update:
+        _update(run)
+        if run.result.deferred:
+            return
+    if plan.compile:
+        _compile(run)
+    if plan.render:
+        _render(run)
+    if plan.coverage:
+        _coverage(run)
+    if plan.checks:
+        _checks(run)
+
+
+def run_job(ctx: Context, job: Job, store: cache.Store | None = None) -> JobResult:
+    """Take one job through the plan; with ``store``, record into it directly."""
+    own = store is None
+    local = cache.Store(None, memo=dict(job.memo), files=dict(job.files)) if own else store
+    assert local is not None
+    run = _Run(ctx, job, local, probe=False)
+    _stages(run)
+    if own:
+        run.result.memo = dict(local._new_memo)
+        run.result.files = dict(local._new_files)
+    return run.result
+
+
+def probe(ctx: Context, job: Job, store: cache.Store) -> JobResult | None:
+    """The job's result from the cache alone, or None if some stage has work to do.
+
+    Raises :class:`_NeedMemory` when the answer depends on a memory not built yet.
+    """
+    run = _Run(ctx, job, store, probe=True)
+    try:
+        _stages(run)
+    except _Miss:
+        return None
+    return run.result
+
+
+# -- many jobs ----------------------------------------------------------------------------
+
+_CONTEXT: Context | None = None
+
+
+def _init_worker(ctx: Context) -> None:
+    global _CONTEXT
+    _CONTEXT = ctx
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run
+
+
+def _work(job: Job) -> JobResult:
+    assert _CONTEXT is not None
+    return run_job(_CONTEXT, job)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+_PARALLEL_MIN = 8
+"""Fewer jobs than this run in this process: starting workers would cost more."""
+
+
+def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: int,
+              done: Callable[[JobResult], None]) -> Iterator[JobResult]:
+    """Run jobs, in parallel when it pays, yielding results in the order of ``jobs``."""
+    if workers <= 1 or len(jobs) < _PARALLEL_MIN:
+        for job in jobs:
+            result = run_job(ctx, job, store)
+            done(result)
+            yield result
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool_context = multiprocessing.get_context(method)
+    chunk = max(1, min(16, len(jobs) // (workers * 4)))
+    with pool_context.Pool(min(workers, len(jobs)), initializer=_init_worker,
+                           initargs=(ctx,)) as pool:
+        for result in pool.imap(_work, jobs, chunksize=chunk):
+            for slot, (key, value) in result.memo.items():
+                store.record(slot, key, value)
+            for name, (sig, digest) in result.files.items():
+                store.record_file(name, sig, digest)
+            done(result)
+            yield result
+
+
+@dataclass
+class Outcome:
+    """Every job's result, in order, and the cache they were checked against."""
+
+    results: list[JobResult]
+    store: cache.Store
+    sources: list[SourceFile]
+    problems: list[ContentError]
+    catalogues: dict[str, list[tuple[str, Path]]]
+    """Catalogues on disk before the run, by locale: (name, path), sorted by path."""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or any(r.failed for r in self.results)
+
+
+def _catalogue_files(config: Config) -> dict[str, list[tuple[str, Path]]]:
+    found: dict[str, list[tuple[str, Path]]] = {}
+    for locale in config.locales:
+        folder = config.locales_path / locale / "LC_MESSAGES"
+        paths = sorted(folder.rglob("*.po")) if folder.is_dir() else []
+        found[locale] = [(p.relative_to(folder).with_suffix("").as_posix(), p) for p in paths]
+    return found
+
+
+def _slots(config: Config, name: str) -> list[str]:
+    slots = [f"{kind}:{name}" for kind in ("extract", "update", "render")]
+    slots += [f"{kind}:{name}:{loc}" for kind in ("compile", "coverage", "checks")
+              for loc in config.locales]
+    return slots
+
+
+def _owned_files(config: Config, name: str) -> list[str]:
+    """Display paths of the files a job writes and checks by signature."""
+    names = [fs.display(config, config.template_path(name))]
+    for locale in config.locales:
+        names.append(fs.display(config, config.catalog_path(name, locale).with_suffix(".mo")))
+        for suffix in (".md", ".html"):
+            names.append(f"{config.output_dir}/"
+                         f"{site.output_file(name, locale, suffix, config.output_layout)}")
+    return names
+
+
+def _job(config: Config, store: cache.Store, name: str, source: SourceFile | None,
+         *, skip_extract: bool = False) -> Job:
+    memo = {s: store.memo[s] for s in _slots(config, name) if s in store.memo}
+    files = {f: store.files[f] for f in _owned_files(config, name) if f in store.files}
+    return Job(name, source, memo, files, skip_extract)
+
+
+def _names(config: Config, plan: Plan, sources: Sequence[SourceFile],
+           catalogues: Mapping[str, list[tuple[str, Path]]]) -> dict[str, SourceFile | None]:
+    """Every job of the plan by name, with its article when the stages read articles."""
+    names: dict[str, SourceFile | None] = {}
+    if plan.articles:
+        names.update((s.name, s) for s in sources)
+    if plan.update:
+        for name, _ in fs.templates_on_disk(config):
+            names.setdefault(name, None)
+    if plan.compile or plan.coverage or plan.checks:
+        for found in catalogues.values():
+            for name, _ in found:
+                names.setdefault(name, None)
+    return {name: names[name] for name in sorted(names)}
+
+
+def run(
+    config: Config,
+    plan: Plan,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Take every article, template and catalogue of the project through the plan.
+
+    Each job is first checked against the cache here; those with work to do go to
+    ``jobs`` worker processes (all cores by default), and those whose update needed a
+    memory not built yet run again once it is.
+    """
+    store = cache.Store.open(config.root)
+    sources, problems = find_articles(config) if plan.articles else ([], [])
+    catalogues = _catalogue_files(config)
+    names = _names(config, plan, sources, catalogues)
+    ctx = Context(config, plan, _fingerprint(config),
+                  empty=frozenset(loc for loc, found in catalogues.items() if not found),
+                  items_known=frozenset(store.items_known))
+    tally = _Tally(len(names), progress)
+    results: dict[str, JobResult] = {}
+    todo: list[Job] = []
+    for name, source in names.items():
+        try:
+            found = probe(ctx, _job(config, store, name, source), store)
+        except _NeedMemory as e:
+            _build_memories(ctx, store, catalogues, e.locales, {})
+            found = probe(ctx, _job(config, store, name, source), store)
+        if found is None:
+            todo.append(_job(config, store, name, source))
+        else:
+            results[name] = found
+            tally(found)
+    workers = default_jobs() if jobs is None else jobs
+    for result in _dispatch(ctx, todo, store, workers, tally):
+        results[result.name] = result
+    waiting = [name for name in names if results[name].deferred]
+    if waiting:
+        needed = set().union(*(results[name].deferred for name in waiting))
+        _build_memories(ctx, store, catalogues, needed, results)
+        again = [_job(config, store, n, names[n], skip_extract=True) for n in waiting]
+        for result in _dispatch(ctx, again, store, workers, tally):
+            first = results[result.name]
+            result.extract, result.items = first.extract, first.items
+            results[result.name] = result
+    ordered = [results[name] for name in names]
+    for result in ordered:
+        for digest, items in [*result.items.values(), *result.written_items.items()]:
+            if items is not None:
+                store.record_items(digest, items)
+    return Outcome(ordered, store, list(sources), list(problems), catalogues)
+
+
+class _Tally:
+    """Count finished jobs for the progress bar (a job put aside counts when it is done)."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+        if progress is not None:
+            progress(0, total)
+
+    def __call__(self, result: JobResult) -> None:
+        if result.deferred:
+            return
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _fingerprint(config: Config) -> str:
+    template_dir = config.root / config.template_dir if config.template_dir else None
+    return cache.key(cache.code_version(), repr(config), cache.folder_version(template_dir))
+
+
+def _build_memories(ctx: Context, store: cache.Store,
+                    catalogues: Mapping[str, list[tuple[str, Path]]], locales: Iterable[str],
+                    results: Mapping[str, JobResult]) -> None:
+    """Build the memory of each locale from its catalogues as they were before the run.
+
+    A catalogue a job read is known by the hash it had then (a job writes a catalogue only
+    after reading it); its items come from that job or from the cache. Any other catalogue
+    is as it was, and is read here if the cache does not know it.
+    """
+    for locale in sorted(set(locales) - set(ctx.memories)):
+        digests: dict[str, str] = {}
+        given: dict[str, Items] = {}
+        for name, path in catalogues.get(locale, []):
+            result = results.get(name)
+            if result is not None and locale in result.items:
+                digest, items = result.items[locale]
+                if items is not None:
+                    given[digest] = items
+            else:
+                try:
+                    digest = cache.digest(path.read_bytes())
+                except OSError:
+                    continue
+            digests[name] = digest
+        stored = store.items(d for d in digests.values() if d not in given)
+        parts: list[tuple[str, Items]] = []
+        for name, path in catalogues.get(locale, []):
+            if name not in digests:
+                continue
+            digest = digests[name]
+            items = given.get(digest)
+            if items is None and digest in stored:
+                items = [(str(a), None if b is None else str(b), str(c), bool(d))
+                         for a, b, c, d in stored[digest]]
+            if items is None:
+                try:
+                    po = catalog.parse_catalog(path.read_text(encoding="utf-8"),
+                                               fs.display(ctx.config, path))
+                except (OSError, UnicodeDecodeError, LocpipeError):
+                    continue  # unreadable: the update reports it
+                items = catalogue_items(po)
+                store.record_items(digest, items)
+            parts.append((name, items))
+        ctx.memories[locale] = Memory.from_items(parts)
+
+
+# -- the site's index pages ---------------------------------------------------------------
+
+
+def index_pages(config: Config, store: cache.Store, listed: Mapping[str, list[site.Summary]],
+                report: fs.Report) -> None:
+    """Write every locale's index page and the root page, unless they are as last written."""
+    indexes = {loc: site.index_file(loc, config.output_layout) for loc in config.locales}
+    key = cache.key("index", _fingerprint(config),
+                    {loc: [_summary_to(s) for s in found] for loc, found in listed.items()})
+    slot = "index"
+    remembered = store.lookup(slot)
+    if remembered is not None and remembered[0] == key:
+        names = [name for name, _ in json.loads(remembered[1])["files"]]
+        if all(store.file_hash(config.root / name, name) == digest
+               for name, digest in json.loads(remembered[1])["files"]):
+            report.files.extend(FileResult(name, FileStatus.UNCHANGED) for name in names)
+            return
+    pages = site.Site.from_config(config)
+    run = _Run(Context(config, Plan(), ""), Job("", None), store, probe=False)
+    errors = len(report.errors)
+    files: list[list[str]] = []
+    for locale, summaries in listed.items():
+        page = site.index_page(pages, summaries, locale=locale, files=indexes)
+        try:
+            path = fs.confined(config, indexes[locale])
+        except LocpipeError as e:
+            report.errors.append(e)
+            continue
+        if run.write(report, path, page.encode("utf-8")) is not FileStatus.FAILED:
+            files.append([fs.display(config, path), cache.digest(page.encode("utf-8"))])
+    root = site.root_page(pages, files=indexes).encode("utf-8")
+    path = fs.confined(config, site.ROOT_INDEX)
+    if run.write(report, path, root) is not FileStatus.FAILED:
+        files.append([fs.display(config, path), cache.digest(root)])
+    if len(report.errors) == errors:
+        store.record(slot, key, json.dumps({"files": files}, separators=(",", ":")))
