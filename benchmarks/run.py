@@ -91,7 +91,7 @@ print(f"{t1 - t0:.3f} {t2 - t1:.3f} {len(failed)}")
 
 
 def bench_locpipe(project: Path) -> list[Timing]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONPATH": str(HERE.parent)}
     rows = [
         timed("extract (cold)", [*LOCPIPE, "extract"], project, env),
         timed("update (cold)", [*LOCPIPE, "update"], project, env),

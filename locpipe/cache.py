@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import sqlite3
-import zlib
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,7 +31,7 @@ from pathlib import Path
 FOLDER = ".locpipe-cache"
 """The cache folder in the project (gitignored; also holds translate's answers)."""
 FILE = "build.sqlite3"
-_SCHEMA = 1
+_SCHEMA = 2
 _LIBRARIES = ("polib", "pyromark", "babel", "jinja2", "pyyaml", "tomlkit", "rapidfuzz",
               "markupsafe")
 """Libraries whose behaviour shows in what locpipe writes: a new version invalidates."""
@@ -52,7 +51,7 @@ def key(*parts: object) -> str:
     return digest(text.encode("utf-8"))
 
 
-def signature(path: Path) -> Signature | None:
+def signature(path: str | Path) -> Signature | None:
     """The file's identity as ``stat`` tells it, or None if it is not a regular file."""
     try:
         st = os.stat(path)
@@ -69,12 +68,22 @@ def code_version() -> str:
     for path in sorted(package.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".html", ".css", ".j2", ".txt"}:
             parts.append(f"{path.relative_to(package).as_posix()}:{digest(path.read_bytes())}")
-    for name in _LIBRARIES:
+    return key(_SCHEMA, parts, _installed(_LIBRARIES))
+
+
+def _installed(projects: Iterable[str]) -> list[str]:
+    """The installed distributions of these projects, by their metadata folders' names
+    (``PyYAML-6.0.1.dist-info``): reading them is much faster than importlib.metadata."""
+    wanted = {p.lower().replace("-", "_") for p in projects}
+    found: set[str] = set()
+    for folder in sys.path:
         try:
-            parts.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{name}=?")
-    return key(_SCHEMA, parts)
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found.update(name for name in names if name.endswith((".dist-info", ".egg-info"))
+                     and name.split("-", 1)[0].lower().replace("-", "_") in wanted)
+    return sorted(found)
 
 
 def folder_version(folder: Path | None) -> str:
@@ -100,7 +109,7 @@ class Store:
     """Hashes of the catalogues whose translation-memory items are stored."""
     _new_memo: dict[str, tuple[str, str]] = field(default_factory=dict)
     _new_files: dict[str, tuple[Signature, str]] = field(default_factory=dict)
-    _new_items: dict[str, bytes] = field(default_factory=dict)
+    _new_items: dict[str, Sequence[Item]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, root: Path, *, enabled: bool = True) -> Store:
@@ -119,7 +128,7 @@ class Store:
                 for name, sig, digest_ in db.execute("SELECT path, sig, hash FROM files"):
                     ino, size, mtime, ctime = json.loads(sig)
                     store.files[name] = ((ino, size, mtime, ctime), digest_)
-                store.items_known = {h for (h,) in db.execute("SELECT hash FROM items")}
+                store.items_known = {h for (h,) in db.execute("SELECT hash FROM catalogues")}
         except (sqlite3.Error, ValueError, TypeError):
             return cls(path)
         return store
@@ -129,30 +138,52 @@ class Store:
     def lookup(self, slot: str) -> tuple[str, str] | None:
         return self.memo.get(slot)
 
-    def items(self, hashes: Iterable[str]) -> dict[str, list[list[object]]]:
+    def items(self, hashes: Iterable[str]) -> dict[str, list[Item]]:
         """The translation-memory items stored for these catalogue hashes."""
-        wanted = [h for h in hashes if h in self.items_known or h in self._new_items]
-        found: dict[str, list[list[object]]] = {}
-        for h in wanted:
-            if h in self._new_items:
-                found[h] = json.loads(zlib.decompress(self._new_items[h]))
-        rest = [h for h in wanted if h not in found]
+        wanted = set(hashes)
+        found = {h: list(self._new_items[h]) for h in wanted if h in self._new_items}
+        rest = [h for h in wanted - set(found) if h in self.items_known]
         if not rest or self.path is None:
             return found
         try:
-            with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                                    timeout=5)) as db:
+            with contextlib.closing(self._connect()) as db:
                 for start in range(0, len(rest), 500):
                     chunk = rest[start : start + 500]
                     marks = ",".join("?" * len(chunk))
-                    for h, data in db.execute(
-                            f"SELECT hash, data FROM items WHERE hash IN ({marks})", chunk):
-                        found[h] = json.loads(zlib.decompress(data))
-        except (sqlite3.Error, zlib.error, ValueError):
+                    for h, msgid, msgctxt, msgstr, obsolete in db.execute(
+                            "SELECT c.hash, i.msgid, i.msgctxt, i.msgstr, i.obsolete FROM items i "
+                            f"JOIN catalogues c ON c.id = i.cat WHERE c.hash IN ({marks}) "
+                            "ORDER BY i.cat, i.n", chunk):
+                        found.setdefault(h, []).append((msgid, msgctxt, msgstr, bool(obsolete)))
+        except sqlite3.Error:
             pass
         return found
 
-    def file_hash(self, path: Path, name: str) -> str | None:
+    def rows(self, catalogues: Sequence[tuple[str, str]], *,
+             extra: Mapping[int, tuple[str, Sequence[Item]]]) -> MemoryRows | None:
+        """The items of these catalogues (origin, hash), in that order, for lookups.
+
+        ``extra`` holds, by rank, the catalogues the cache does not hold yet. None when
+        there is no cache, or too little of the memory is in it: it is then built whole.
+        """
+        if self.path is None or not self.path.is_file() or len(extra) > _EXTRA:
+            return None
+        known = [(rank, origin, h) for rank, (origin, h) in enumerate(catalogues)
+                 if rank not in extra]
+        if any(h not in self.items_known for _, _, h in known):
+            return None
+        try:
+            return MemoryRows(self._connect(), known, extra)
+        except sqlite3.Error:
+            return None
+
+    def _connect(self) -> sqlite3.Connection:
+        # Autocommit: a reader must not hold a transaction (its temporary tables would start
+        # one) that keeps this run's own writes waiting.
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5,
+                               isolation_level=None)
+
+    def file_hash(self, path: str | Path, name: str) -> str | None:
         """The content hash of a file locpipe wrote, from its signature when that is unchanged.
 
         None if the file does not exist. A file whose signature changed is read and hashed,
@@ -165,7 +196,8 @@ class Store:
         if known is not None and known[0] == sig:
             return known[1]
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             return None
         found = digest(data)
@@ -183,10 +215,10 @@ class Store:
         if self.files.get(name) != (sig, digest_):
             self.files[name] = self._new_files[name] = (sig, digest_)
 
-    def record_items(self, digest_: str, items: Sequence[Sequence[object]]) -> None:
+    def record_items(self, digest_: str, items: Sequence[Item]) -> None:
+        """Keep a catalogue's memory items, indexed for lookups (see :class:`MemoryRows`)."""
         if digest_ not in self.items_known and digest_ not in self._new_items:
-            data = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
-            self._new_items[digest_] = zlib.compress(data.encode("utf-8"), 1)
+            self._new_items[digest_] = items
 
     @property
     def dirty(self) -> bool:
@@ -214,17 +246,115 @@ class Store:
                     db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                                    [(n, json.dumps(list(sig)), h)
                                     for n, (sig, h) in self._new_files.items()])
-                    db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?)",
-                                   list(self._new_items.items()))
+                    for digest_, items in self._new_items.items():
+                        _store_items(db, digest_, items)
                     if live_items is not None:
-                        stale = (self.items_known | set(self._new_items)) - set(live_items)
-                        db.executemany("DELETE FROM items WHERE hash = ?",
-                                       [(h,) for h in stale])
+                        _drop_items(db, set(live_items))
         except (sqlite3.Error, OSError):
             return
         self._new_memo.clear()
         self._new_files.clear()
         self._new_items.clear()
+
+
+_EXTRA = 32
+"""Catalogues the cache does not hold that a lookup in it may add, filtered one by one."""
+Item = tuple[str, str | None, str, bool]
+"""A memory item: msgid, msgctxt, msgstr, obsolete (see :func:`locpipe.memory.catalogue_items`)."""
+Row = tuple[tuple[bool, int, int], str, str | None, str, str]
+"""An item as a lookup reads it (see :data:`locpipe.memory.Row`)."""
+
+
+def _store_items(db: sqlite3.Connection, digest_: str, items: Sequence[Item]) -> None:
+    from .memory import element_keys
+
+    cursor = db.execute("INSERT OR IGNORE INTO catalogues (hash) VALUES (?)", (digest_,))
+    if not cursor.rowcount:
+        return
+    cat = cursor.lastrowid
+    db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        (cat, n, msgid, msgctxt, msgstr, int(obsolete), len(msgid.lower()),
+         int(bool(element_keys(msgid))))
+        for n, (msgid, msgctxt, msgstr, obsolete) in enumerate(items)])
+    db.executemany("INSERT OR IGNORE INTO words VALUES (?, ?, ?)", [
+        (element, cat, n) for n, (msgid, *_) in enumerate(items)
+        for element in element_keys(msgid)])
+
+
+def _drop_items(db: sqlite3.Connection, live: set[str]) -> None:
+    """Forget the items of catalogue versions that are gone, once they are many."""
+    stored = dict(db.execute("SELECT hash, id FROM catalogues").fetchall())
+    stale = [stored[h] for h in stored.keys() - live]
+    if len(stale) * 4 < len(stored):
+        return
+    for start in range(0, len(stale), 500):
+        chunk = [(cat,) for cat in stale[start : start + 500]]
+        db.executemany("DELETE FROM catalogues WHERE id = ?", chunk)
+        db.executemany("DELETE FROM items WHERE cat = ?", chunk)
+    marks = ",".join(str(int(cat)) for cat in stale)
+    db.execute(f"DELETE FROM words WHERE cat IN ({marks})")
+
+
+class MemoryRows:
+    """The translation memory of some catalogues, read from the cache query by query.
+
+    Implements :class:`locpipe.memory.Rows`: each row carries the item's place in the
+    memory (obsolete last, then the catalogue's rank, then the entry), which decides ties.
+    """
+
+    _COLUMNS = ("SELECT i.obsolete, l.rank, i.n, i.msgid, i.msgctxt, i.msgstr, l.origin "
+                "FROM items i JOIN live l ON l.cat = i.cat ")
+
+    def __init__(self, db: sqlite3.Connection, known: Sequence[tuple[int, str, str]],
+                 extra: Mapping[int, tuple[str, Sequence[Item]]]) -> None:
+        from .memory import element_keys
+
+        self.db = db
+        ids = dict(db.execute("SELECT hash, id FROM catalogues").fetchall())
+        db.execute("CREATE TEMP TABLE live (rank INTEGER PRIMARY KEY, cat INTEGER, "
+                   "origin TEXT)")
+        db.execute("CREATE INDEX live_cat ON live (cat)")
+        db.executemany("INSERT INTO live VALUES (?, ?, ?)",
+                       [(rank, ids[h], origin) for rank, origin, h in known])
+        self.extra = [(((bool(obsolete), rank, n), msgid, msgctxt, msgstr, origin),
+                       frozenset(element_keys(msgid)))
+                      for rank, (origin, items) in extra.items()
+                      for n, (msgid, msgctxt, msgstr, obsolete) in enumerate(items)]
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _rows(self, sql: str, parameters: Sequence[object]) -> list[Row]:
+        return [((bool(obsolete), rank, n), msgid, msgctxt, msgstr, origin)
+                for obsolete, rank, n, msgid, msgctxt, msgstr, origin
+                in self.db.execute(sql, parameters)]
+
+    def exact(self, msgid: str) -> list[Row]:
+        return self._rows(self._COLUMNS + "WHERE i.msgid = ?", (msgid,)) + [
+            row for row, _ in self.extra if row[1] == msgid]
+
+    def counts(self, elements: Sequence[str]) -> dict[str, int]:
+        marks = ",".join("?" * len(elements))
+        found: dict[str, int] = dict(self.db.execute(
+            "SELECT w.element, COUNT(*) FROM words w JOIN live l ON l.cat = w.cat "
+            f"WHERE w.element IN ({marks}) GROUP BY w.element", list(elements)).fetchall())
+        for _, held in self.extra:
+            for element in held.intersection(elements):
+                found[element] = found.get(element, 0) + 1
+        return found
+
+    def containing(self, elements: Sequence[str]) -> list[Row]:
+        marks = ",".join("?" * len(elements))
+        return self._rows(
+            self._COLUMNS + "WHERE (i.cat, i.n) IN (SELECT cat, n FROM words "
+            f"WHERE element IN ({marks}))", list(elements)) + [
+            row for row, held in self.extra if not held.isdisjoint(elements)]
+
+    def widths(self, low: int, high: int, *, short_only: bool) -> list[Row]:
+        return self._rows(self._COLUMNS + "WHERE i.width BETWEEN ? AND ?"
+                          + (" AND i.long = 0" if short_only else ""), (low, high)) + [
+            row for row, held in self.extra
+            if low <= len(row[1].lower()) <= high and not (short_only and held)]
 
 
 def _version(db: sqlite3.Connection) -> int:
@@ -235,9 +365,17 @@ def _create(db: sqlite3.Connection) -> None:
     if _version(db) == _SCHEMA:
         return
     with db:
-        for table in ("memo", "files", "items"):
+        for table in ("memo", "files", "items", "catalogues", "words"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
         db.execute("CREATE TABLE memo (slot TEXT PRIMARY KEY, key TEXT, value TEXT)")
         db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, sig TEXT, hash TEXT)")
-        db.execute("CREATE TABLE items (hash TEXT PRIMARY KEY, data BLOB)")
+        # Translation-memory items of every catalogue version seen, indexed for lookups.
+        db.execute("CREATE TABLE catalogues (id INTEGER PRIMARY KEY, hash TEXT UNIQUE)")
+        db.execute("CREATE TABLE items (cat INTEGER, n INTEGER, msgid TEXT, msgctxt TEXT, "
+                   "msgstr TEXT, obsolete INTEGER, width INTEGER, long INTEGER, "
+                   "PRIMARY KEY (cat, n)) WITHOUT ROWID")
+        db.execute("CREATE INDEX items_msgid ON items (msgid)")
+        db.execute("CREATE INDEX items_width ON items (width)")
+        db.execute("CREATE TABLE words (element TEXT, cat INTEGER, n INTEGER, "
+                   "PRIMARY KEY (element, cat, n)) WITHOUT ROWID")
         db.execute(f"PRAGMA user_version = {_SCHEMA}")

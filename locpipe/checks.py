@@ -204,6 +204,9 @@ def catalogue_check(
 
 def _diff(label: str, source: Iterable[str], target: Iterable[str]) -> Iterator[str]:
     """Say what the translation lost and what it added, item by item."""
+    source, target = list(source), list(target)
+    if source == target:
+        return  # the usual case, and a cheap one
     want, got = Counter(source), Counter(target)
     for item, n in sorted((want - got).items()):
         yield f"{label} {item!r} from the source is missing" + (f" ({n} times)" if n > 1 else "")
@@ -409,12 +412,14 @@ def _length(pair: Pair) -> Iterator[str]:
 
 
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+_BRACKETS = re.compile(r"[^()\[\]{}]+")
+_QUOTES = re.compile("[^\u201e\u00ab\u201c\u201d\u00bb]+")
 
 
 def _bracket_problems(text: str) -> list[str]:
     problems: list[str] = []
     stack: list[str] = []
-    for ch in text:
+    for ch in _BRACKETS.sub("", text):
         if ch in _PAIRS:
             stack.append(ch)
         elif ch in _PAIRS.values():
@@ -429,7 +434,7 @@ def _bracket_problems(text: str) -> list[str]:
 def _quote_problems(text: str) -> list[str]:
     problems: list[str] = []
     stack: list[str] = []
-    for ch in text:
+    for ch in _QUOTES.sub("", text):
         if ch in "„«":
             stack.append(ch)
         elif ch == "“":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, checks, formats, pipeline
+from . import __version__, formats, pipeline
 from .config import (
     Config,
     Outdated,
@@ -310,6 +310,8 @@ _FORMATS = {
 def _list_checks(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
+    from . import checks  # the checks pull in the Markdown parser: only when listed
+
     for item in checks.REGISTRY.values():
         where = f" ({', '.join(sorted(item.languages))} only)" if item.languages else ""
         state = "" if item.default else " [off by default]"

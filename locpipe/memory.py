@@ -33,7 +33,15 @@ import polib
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
-from .similarity import CHAR_CUTOFF, WORD_CUTOFF, Text, Vocabulary, prepare
+from .similarity import (
+    CHAR_CUTOFF,
+    MIN_WORDS,
+    WORD_CUTOFF,
+    Text,
+    Vocabulary,
+    prepare,
+    tokens,
+)
 
 Scorer = Callable[..., float]
 
@@ -132,17 +140,7 @@ class Memory:
         return dict(found)
 
     def _exact(self, msgid: str, msgctxt: str | None, exclude: str) -> Suggestion | None:
-        hits = [self._items[n] for n in self._by_text.get(msgid, ()) if
-                self._items[n].origin != exclude]
-        if not hits:
-            return None
-        same = [i for i in hits if i.msgctxt == msgctxt]
-        pool = same or hits
-        votes = Counter(i.msgstr for i in pool)
-        best = max(votes, key=lambda s: votes[s])  # the first of the most common
-        item = next(i for i in pool if i.msgstr == best)
-        return Suggestion(best, item.msgid, item.msgctxt, item.origin,
-                          exact=bool(same) and len(votes) == 1)
+        return _exact([self._items[n] for n in self._by_text.get(msgid, ())], msgctxt, exclude)
 
     # -- near -----------------------------------------------------------------------------
 
@@ -156,6 +154,20 @@ class Memory:
             return None
         item = self._items[found]
         return Suggestion(item.msgstr, item.msgid, item.msgctxt, item.origin, exact=False)
+
+
+def _exact(items: Iterable[_Item], msgctxt: str | None, exclude: str) -> Suggestion | None:
+    """The translation of the same text among ``items`` (in the memory's order)."""
+    hits = [i for i in items if i.origin != exclude]
+    if not hits:
+        return None
+    same = [i for i in hits if i.msgctxt == msgctxt]
+    pool = same or hits
+    votes = Counter(i.msgstr for i in pool)
+    best = max(votes, key=lambda s: votes[s])  # the first of the most common
+    item = next(i for i in pool if i.msgstr == best)
+    return Suggestion(best, item.msgid, item.msgctxt, item.origin,
+                      exact=bool(same) and len(votes) == 1)
 
 
 def _elements(words: str) -> list[str]:
@@ -267,3 +279,144 @@ class _NearIndex:
 
 def _columns(pairs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return [a for a, _ in pairs], [b for _, b in pairs]
+
+
+# -- the memory as rows in a database ----------------------------------------------------
+
+Order = tuple[bool, int, int]
+"""Where an item stands in the memory: obsolete last, then catalogue, then entry."""
+Row = tuple[Order, str, str | None, str, str]
+"""An item as a database gives it: order, msgid, msgctxt, msgstr, origin."""
+
+
+def element_keys(text: str) -> list[str]:
+    r"""The words of a text as a set, each occurrence its own element (``word\x01k``).
+
+    Empty for a text too short to be compared word by word.
+
+    >>> element_keys("Kot i kot.")
+    ['kot\x011', 'kot\x012', 'i\x011', '.\x011']
+    """
+    words = tokens(text)
+    if len(words) < MIN_WORDS:
+        return []
+    return [f"{word}\x01{k}" for word, count in Counter(words).items()
+            for k in range(1, count + 1)]
+
+
+class Rows(Protocol):
+    """Where :class:`IndexedMemory` finds its candidates: the memory's items, by query."""
+
+    def close(self) -> None:
+        """Let go of the database."""
+
+    def exact(self, msgid: str) -> list[Row]:
+        """Every item with this source text."""
+
+    def counts(self, elements: Sequence[str]) -> dict[str, int]:
+        """How many items hold each of these elements (of :func:`element_keys`)."""
+
+    def containing(self, elements: Sequence[str]) -> list[Row]:
+        """Every item holding one of these elements."""
+
+    def widths(self, low: int, high: int, *, short_only: bool) -> list[Row]:
+        """Every item whose text is ``low`` to ``high`` characters long (only short texts, if
+        asked)."""
+
+
+@dataclass(frozen=True)
+class _Text:
+    order: Order
+    msgid: str
+    items: tuple[_Item, ...]
+
+
+def _texts(rows: Iterable[Row]) -> list[_Text]:
+    """Rows grouped into distinct texts, each placed where its first item stands."""
+    by_text: dict[str, list[tuple[Order, _Item]]] = defaultdict(list)
+    for order, msgid, msgctxt, msgstr, origin in rows:
+        by_text[msgid].append((order, _Item(msgid, msgctxt, msgstr, origin, order[0])))
+    found = []
+    for msgid, items in by_text.items():
+        items.sort(key=itemgetter(0))
+        found.append(_Text(items[0][0], msgid, tuple(i for _, i in items)))
+    return sorted(found, key=lambda t: t.order)
+
+
+def _pick(query: str, texts: Sequence[_Text], choices: Sequence[str], exclude: str,
+          scorer: Scorer, cutoff: float) -> tuple[float, _Item] | None:
+    """The best-scoring text that is not only ``exclude``'s, the first of equals, as
+    :meth:`_NearIndex._best` picks it among all texts."""
+    excluded = [all(i.origin == exclude for i in t.items) for t in texts]
+    if not texts:
+        return None
+    for _, score, index in process.extract(query, choices, scorer=scorer, score_cutoff=cutoff,
+                                           limit=sum(excluded) + 1):
+        if not excluded[index]:
+            return float(score), next(i for i in texts[index].items if i.origin != exclude)
+    return None
+
+
+class IndexedMemory:
+    """The same answers as :class:`Memory`, from a database of items instead of all of them.
+
+    A lookup reads only the items that can match: those with the same text, those sharing
+    enough words with it (the prefix filter of :class:`_NearIndex`) and those of a length
+    that a character-level match allows. Costs a few queries a lookup, and nothing to build:
+    for a few lookups in a large memory, far cheaper than loading it.
+    """
+
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
+
+    def close(self) -> None:
+        self.rows.close()
+
+    def suggest(self, msgid: str, msgctxt: str | None, *, exclude: str = "",
+                near: bool = True) -> Suggestion | None:
+        items = [i for t in _texts(self.rows.exact(msgid)) for i in t.items]
+        found = _exact(items, msgctxt, exclude)
+        if found is None and near:
+            item = self._near(msgid, exclude)
+            if item is not None:
+                found = Suggestion(item.msgstr, item.msgid, item.msgctxt, item.origin,
+                                   exact=False)
+        return found
+
+    def _near(self, msgid: str, exclude: str) -> _Item | None:
+        vocabulary = Vocabulary()
+        query = prepare(msgid, vocabulary)
+        if query.long:
+            found = [self._by_words(query, msgid, vocabulary, exclude),
+                     self._by_chars(query, exclude, short_only=True)]
+        else:
+            found = [self._by_chars(query, exclude, short_only=False)]
+        scored = [f for f in found if f is not None]
+        if not scored:
+            return None
+        return max(scored, key=lambda f: f[0])[1]
+
+    def _by_words(self, query: Text, msgid: str, vocabulary: Vocabulary, exclude: str
+                  ) -> tuple[float, _Item] | None:
+        elements = element_keys(msgid)
+        counts = self.rows.counts(elements)
+        elements.sort(key=lambda e: (counts.get(e, 0), e))
+        need = max(1, math.ceil(len(elements) * WORD_CUTOFF / 100))
+        size, factor = len(query.words), 100 / WORD_CUTOFF
+        texts, words = [], []
+        for text in _texts(self.rows.containing(elements[: len(elements) - need + 1])):
+            encoded = prepare(text.msgid, vocabulary).words
+            if size <= len(encoded) * factor and len(encoded) <= size * factor:
+                texts.append(text)
+                words.append(encoded)
+        found = _pick(query.words, texts, words, exclude, LCSseq.normalized_similarity,
+                      WORD_CUTOFF / 100)
+        return None if found is None else (100 * found[0], found[1])
+
+    def _by_chars(self, query: Text, exclude: str, *, short_only: bool
+                  ) -> tuple[float, _Item] | None:
+        size = len(query.lower)
+        rows = self.rows.widths(size * 3 // 5, size * 5 // 3 + 1, short_only=short_only)
+        texts = sorted(_texts(rows), key=lambda t: (len(t.msgid.lower()), t.order))
+        return _pick(query.lower, texts, [t.msgid.lower() for t in texts], exclude,
+                     fuzz.ratio, CHAR_CUTOFF)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -240,3 +241,33 @@ class Catalogue:
     """1-based line of each header field, for messages about the header."""
     definitions: Mapping[str, str] | None = None
     """Reference-link definitions of the source article (normalised label -> URL), if known."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A publish decision as reports tell it: published or not, why, and how much is in the
+    source language (:meth:`locpipe.publish.Decision.verdict`)."""
+
+    article: str
+    path: str
+    locale: str
+    publish: bool
+    reasons: tuple[str, ...]
+    fallback: int
+    """How many distinct units are shown in the source language."""
+
+    @property
+    def skipped(self) -> bool:
+        return not self.publish
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An article as its locale's index page lists it."""
+
+    href: str
+    title: str
+    title_lang: str | None
+    description: str | None
+    description_lang: str | None
+    date: dt.date | None

@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from . import catalog, checks, publish, render, segment, site, stages
-from . import merge as merging
-from . import report as html_report
+from . import lazy, stages
 from .config import (
     Config,
     Outdated,
@@ -58,11 +56,20 @@ from .model import (
     Issue,
     Key,
     Severity,
+    Summary,
+    Verdict,
 )
-from .pseudo import PSEUDO_LOCALE, pseudo_text
 
 if TYPE_CHECKING:
+    from . import catalog, checks, render, segment, site
+    from . import merge as merging
+    from . import pseudo as pseudo_locale
+    from . import report as html_report
     from .mt import Engine, EngineConfig, Result
+else:  # loaded when first used: a build with nothing to do needs none of them
+    catalog, checks, pseudo_locale, render, segment, site, merging, html_report = (
+        lazy.load(f"locpipe.{name}") for name in (
+            "catalog", "checks", "pseudo", "render", "segment", "site", "merge", "report"))
 
 
 # -- files --------------------------------------------------------------------------------
@@ -267,10 +274,10 @@ def compile_catalogs(
 class RenderReport(Report):
     """What ``render`` wrote, and the publish decision for every article in every target."""
 
-    decisions: list[publish.Verdict] = field(default_factory=list)
+    decisions: list[Verdict] = field(default_factory=list)
 
     @property
-    def skipped(self) -> list[publish.Verdict]:
+    def skipped(self) -> list[Verdict]:
         return [d for d in self.decisions if d.skipped]
 
 
@@ -312,7 +319,7 @@ def _render_report(config: Config, outcome: stages.Outcome, report: RenderReport
     for result in outcome.results:
         report.extend(result.render_load)
     _check_article_tables(config, [r.name for r in outcome.results if r.rendered], report)
-    listed: dict[str, list[site.Summary]] = {locale: [] for locale in config.locales}
+    listed: dict[str, list[Summary]] = {locale: [] for locale in config.locales}
     for result in outcome.results:
         report.extend(result.render)
         report.decisions.extend(result.verdicts)
@@ -573,7 +580,7 @@ def _has_tool_table(root: Path) -> bool:
 # -- pseudo-locale ------------------------------------------------------------------------
 
 
-def pseudo(config: Config, *, locale: str = PSEUDO_LOCALE) -> Report:
+def pseudo(config: Config, *, locale: str = "en_XA") -> Report:  # pseudo.PSEUDO_LOCALE
     """Write a pseudo-translated catalogue and Markdown of every article into the output.
 
     Every unit is accented and lengthened with its markup kept, so layout and structure
@@ -587,7 +594,7 @@ def pseudo(config: Config, *, locale: str = PSEUDO_LOCALE) -> Report:
         po.metadata["Language-Team"] = "pseudo-locale"
         translations: dict[Key, str] = {}
         for source in template:
-            text = pseudo_text(source.msgid, article.references)
+            text = pseudo_locale.pseudo_text(source.msgid, article.references)
             po.append(polib.POEntry(msgid=source.msgid, msgctxt=source.msgctxt, msgstr=text,
                                     comment=source.comment, occurrences=source.occurrences))
             translations[(source.msgctxt, source.msgid)] = text

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from .catalog import word_count
 from .config import Outdated, Publish, PublishPolicy
-from .model import Article, EntryState, Key, Translation, Unit, UnitKind
+from .model import Article, EntryState, Key, Translation, Unit, UnitKind, Verdict
 
 
 class Shown(enum.Enum):
@@ -85,23 +85,6 @@ class Decision:
     def verdict(self) -> Verdict:
         return Verdict(self.article, self.path, self.locale, self.publish, self.reasons,
                        self.fallback)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A decision as reports tell it: published or not, why, and how much is in the source."""
-
-    article: str
-    path: str
-    locale: str
-    publish: bool
-    reasons: tuple[str, ...]
-    fallback: int
-    """How many distinct units are shown in the source language."""
-
-    @property
-    def skipped(self) -> bool:
-        return not self.publish
 
 
 def show(translation: Translation | None, settings: Publish) -> Shown:

@@ -5,13 +5,13 @@ HTML pages are made from this Markdown by :mod:`locpipe.site`.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import tomlkit
 import yaml
 
 from .model import Article, Key, Unit, UnitKind
@@ -115,11 +115,28 @@ def escape_line_start(line: str) -> str:
     return line[:at] + "\\" + line[at:]
 
 
+_SURELY_PLAIN = re.compile(r"[^\W\d_][\w .!'\u2019()/-]*")
+"""Text that YAML reads back as itself, plain, in block and flow context: it starts with a
+letter and holds no indicator (``: # , ? [ ] { }``), so it is neither a number nor a date."""
+_KEYWORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
+
+
 def yaml_scalar(text: str) -> str:
     """Write a string as a one-line YAML scalar: plain when that reads back the same.
 
     Plain only if it reads back in block and in flow context (``[a, b]``) alike.
+
+    >>> yaml_scalar("Cztery korzyści z mentoringu"), yaml_scalar("Tak: albo nie")
+    ('Cztery korzyści z mentoringu', '"Tak: albo nie"')
     """
+    if (_SURELY_PLAIN.fullmatch(text) and not text.endswith(" ")
+            and text.lower() not in _KEYWORDS):
+        return text
+    return _yaml_scalar(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _yaml_scalar(text: str) -> str:
     if "\n" not in text and text == text.strip() and text:
         try:
             if yaml.safe_load(f"k: {text}") == {"k": text} and yaml.safe_load(
@@ -139,6 +156,8 @@ def _toml_edit(
     front = article.front_matter
     assert front is not None
     data = article.text.encode()
+    import tomlkit  # slow to import, and only Hugo's TOML front matter needs it
+
     document = tomlkit.parse(data[front.body_start : front.body_end].decode())
     for unit in article.units:
         translated = translations.get(unit.key)

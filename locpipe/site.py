@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from .config import Config, OutputLayout
 from .errors import ContentError
-from .model import Article, Key, Unit, UnitKind
+from .model import Article, Key, Summary, Unit, UnitKind
 from .publish import Decision, Shown
 from .segment import SpanKind, markdown_to_html, markup_spans
 
@@ -197,6 +197,8 @@ def neutralise(source: str, translation: str, *, kind: UnitKind | None = None) -
     if kind is UnitKind.IMAGE_ALT:
         # Alt text sits between "![" and "]": a bracket would end it and start a link.
         return re.sub(r"(?<!\\)([\[\]])", r"\\\1", translation)
+    if "<" not in translation and "[" not in translation:
+        return translation  # no HTML, no link, no image: nothing to neutralise
     text = translation
     for _ in range(_MAX_PASSES):
         rewrites = _rewrites(source, text)
@@ -349,12 +351,35 @@ class _Typesetter(HTMLParser):
         self.previous = (self.previous + "x")[-2:]
 
 
+_LANG_ATTRIBUTE = re.compile(r"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+_LANG_ANYWHERE = re.compile(r"lang\s*=", re.I)
+
+
+def _no_rules_apply(html: str, lang: str, rules: Callable[[str], Typography]) -> bool:
+    """Whether no language of the fragment has typography rules, so it stays as it is.
+
+    The languages are ``lang`` and every ``lang`` attribute's value; anything unclear (an
+    attribute this cannot read, a value with an entity, a locale that does not parse) means
+    the fragment must be parsed.
+    """
+    found = _LANG_ATTRIBUTE.findall(html)
+    if len(found) != len(_LANG_ANYWHERE.findall(html)):
+        return False
+    values = {lang, *("".join(groups) for groups in found)}
+    try:
+        return not any("&" in value or rules(value).active for value in values)
+    except Exception:  # a locale that does not parse: the parser meets it too
+        return False
+
+
 def typeset(html: str, *, lang: str, rules: Callable[[str], Typography]) -> str:
     """Apply each language's typography to the text of an HTML fragment.
 
     ``lang`` is the fragment's language; elements with their own ``lang`` use theirs.
     Code, preformatted text, scripts and styles are never touched.
     """
+    if _no_rules_apply(html, lang, rules):
+        return html
     setter = _Typesetter(html, lang, rules)
     setter.feed(html)
     setter.close()
@@ -487,18 +512,6 @@ class Alternate:
 
 
 @dataclass(frozen=True)
-class Summary:
-    """An article as its locale's index page lists it."""
-
-    href: str
-    title: str
-    title_lang: str | None
-    description: str | None
-    description_lang: str | None
-    date: dt.date | None
-
-
-@dataclass(frozen=True)
 class Site:
     """What every page of the site shares: the project's HTML options."""
 
@@ -508,6 +521,8 @@ class Site:
     base_url: str | None
     template_dir: Path | None
     config: Config = field(repr=False)
+    _rules: dict[str, Typography] = field(default_factory=dict, init=False, repr=False,
+                                          compare=False)
 
     @classmethod
     def from_config(cls, config: Config) -> Site:
@@ -519,7 +534,10 @@ class Site:
         return self.base_url + file if self.base_url else None
 
     def typography(self, locale: str) -> Typography:
-        return typography_for(locale, self.config)
+        found = self._rules.get(locale)
+        if found is None:  # asked for every run of text: parse the locale once
+            found = self._rules[locale] = typography_for(locale, self.config)
+        return found
 
 
 @cache

@@ -19,28 +19,28 @@ merge runs again with it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
 import os
 import re
 import signal
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polib
 
-from . import cache, catalog, publish, render, segment, site
+from . import cache, lazy
 from . import files as fs
-from . import merge as merging
-from .checks import Selection, run_checks
 from .config import Config, Outdated, OutputFormat, Publish, PublishPolicy
 from .coverage import CatalogueReport, Gate, gate_issue, required_issues
 from .discover import SourceFile, find_articles
 from .errors import CatalogError, ContentError, LocpipeError
-from .memory import Items, Memory, Suggestion, catalogue_items
 from .model import (
     Article,
     Catalogue,
@@ -51,8 +51,20 @@ from .model import (
     Issue,
     Key,
     Severity,
+    Summary,
     Translation,
+    Verdict,
 )
+
+if TYPE_CHECKING:
+    from . import catalog, checks, memory, publish, render, segment, site
+    from . import merge as merging
+    from .checks import Selection
+    from .memory import Items, Lookup, Suggestion
+else:  # loaded when a stage has work to do: a run that skips everything needs none of them
+    catalog, checks, memory, publish, render, segment, site, merging = (
+        lazy.load(f"locpipe.{name}") for name in (
+            "catalog", "checks", "memory", "publish", "render", "segment", "site", "merge"))
 
 Progress = Callable[[int, int], None]
 """Told ``(articles done, articles in all)``, first with 0 done."""
@@ -95,12 +107,54 @@ class Context:
     plan: Plan
     fingerprint: str
     """The hash of locpipe's code, the configuration and the user's HTML templates."""
-    memories: dict[str, Memory] = field(default_factory=dict)
-    """Translation memory by locale, once built."""
+    answers: dict[Question, Answer] = field(default_factory=dict)
+    """What the translation memory answered to the questions of the run's updates."""
+    recall: dict[str, Lookup] = field(default_factory=dict)
+    """The memory of each locale, once a probe needed it (this process only)."""
+    ask: Callable[[Question], Answer] | None = None
+    """Answers a question the run has no answer for yet, in the process that holds the
+    memory; workers have none and put such a merge aside."""
     empty: frozenset[str] = frozenset()
     """Locales that had no catalogue before the run: their memory is empty."""
+    seen: dict[str, str | None] = field(default_factory=dict)
+    """The hash of every file the probes read, as it was before the run (this process)."""
     items_known: frozenset[str] = frozenset()
     """Catalogue hashes whose memory items the cache holds already."""
+
+    def __post_init__(self) -> None:
+        self.layout = _Layout.of(self.config)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["recall"], state["ask"] = {}, None  # a database connection stays here
+        state["seen"] = {}
+        return state
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a job's templates and catalogues are, as users see the paths and on disk.
+
+    Paths are made by joining strings: a large project has tens of thousands of them.
+    """
+
+    root: str
+    locales: str
+    """The locales folder as users see it, with a trailing ``/`` (or nothing)."""
+
+    @classmethod
+    def of(cls, config: Config) -> _Layout:
+        locales = fs.display(config, config.locales_path)
+        return cls(str(config.root), "" if locales == "." else f"{locales}/")
+
+    def template(self, name: str) -> str:
+        return f"{self.locales}templates/{name}.pot"
+
+    def catalogue(self, name: str, locale: str, suffix: str = ".po") -> str:
+        return f"{self.locales}{locale}/LC_MESSAGES/{name}{suffix}"
+
+    def path(self, display: str) -> str:
+        return os.path.join(self.root, display)
 
 
 @dataclass(frozen=True)
@@ -132,14 +186,15 @@ class JobResult:
     render: fs.Report = field(default_factory=fs.Report)
     rendered: bool = False
     """The article was read and went through rendering (for the ``[articles]`` check)."""
-    verdicts: list[publish.Verdict] = field(default_factory=list)
-    summaries: dict[str, site.Summary] = field(default_factory=dict)
+    verdicts: list[Verdict] = field(default_factory=list)
+    summaries: dict[str, Summary] = field(default_factory=dict)
     coverage: list[Coverage] = field(default_factory=list)
     coverage_errors: list[LocpipeError] = field(default_factory=list)
     checked: list[CatalogueReport] = field(default_factory=list)
     check_errors: list[LocpipeError] = field(default_factory=list)
-    deferred: set[str] = field(default_factory=set)
-    """Locales whose memory an update needs and did not have: run the job again with it."""
+    questions: list[Question] = field(default_factory=list)
+    """What the update asked the memory and the run had no answer for yet: the job runs
+    again once it has them."""
     items: dict[str, tuple[str, Items | None]] = field(default_factory=dict)
     """Each catalogue read, as it was before the run, by locale: its hash and, unless the
     cache has them, its memory items."""
@@ -154,6 +209,10 @@ class JobResult:
                    *self.update.values()]
         return bool(self.template_errors or self.coverage_errors or self.check_errors
                     or any(r.errors for r in reports))
+
+    @property
+    def notices(self) -> bool:
+        return any(r.notices for r in self.update.values())
 
     @property
     def update_failed(self) -> bool:
@@ -174,36 +233,53 @@ class _NeedMemory(Exception):
 
 Query = tuple[str, str | None, bool]
 """A memory lookup: msgid, msgctxt, near."""
+Question = tuple[str, str, str | None, str, bool]
+"""A memory lookup of one catalogue's update: locale, msgid, msgctxt, catalogue, near."""
+Answer = list[object] | None
+"""A suggestion as plain data: msgstr, msgid, msgctxt, origin, exact."""
 
 
 class _Recorder:
-    """The memory as a merge sees it: answers, and notes every question and its answer.
+    """The memory as a merge sees it: the run's answers, noting every question asked.
 
-    Without the locale's memory (not built yet) every answer is None and the merge is marked
-    as needing it, unless the locale had no catalogue at all.
+    A question the run has no answer for yet is answered None and noted as unanswered: the
+    merge is then done again once it has them. A locale that had no catalogue at all has
+    an empty memory.
     """
 
-    def __init__(self, memory: Memory | None, *, empty: bool) -> None:
-        self.memory = memory
-        self.empty = empty
-        self.missing = False
-        self.asked: list[tuple[Query, object]] = []
+    def __init__(self, ctx: Context, locale: str) -> None:
+        self.answers = ctx.answers
+        self.ask = ctx.ask
+        self.locale = locale
+        self.empty = locale in ctx.empty
+        self.asked: list[tuple[Query, Answer]] = []
+        self.unanswered: list[Question] = []
 
     def suggest(self, msgid: str, msgctxt: str | None, *, exclude: str = "",
                 near: bool = True) -> Suggestion | None:
-        if self.memory is not None:
-            found = self.memory.suggest(msgid, msgctxt, exclude=exclude, near=near)
-        else:
-            self.missing = self.missing or not self.empty
-            found = None
-        self.asked.append(((msgid, msgctxt, near), _answer(found)))
-        return found
+        question = (self.locale, msgid, msgctxt, exclude, near)
+        answer = self.answers.get(question)
+        if answer is None and question not in self.answers and not self.empty:
+            if self.ask is not None:
+                answer = self.answers[question] = self.ask(question)
+            else:
+                self.unanswered.append(question)
+        self.asked.append(((msgid, msgctxt, near), answer))
+        return _suggestion(answer)
 
 
-def _answer(found: Suggestion | None) -> object:
+def _answer(found: Suggestion | None) -> Answer:
     if found is None:
         return None
     return [found.msgstr, found.msgid, found.msgctxt, found.origin, found.exact]
+
+
+def _suggestion(answer: Answer) -> Suggestion | None:
+    if answer is None:
+        return None
+    msgstr, msgid, msgctxt, origin, exact = answer
+    return memory.Suggestion(str(msgstr), str(msgid), None if msgctxt is None else str(msgctxt),
+                      str(origin), bool(exact))
 
 
 # -- one job ------------------------------------------------------------------------------
@@ -221,7 +297,7 @@ class _Run:
         self.store = store
         self.probe = probe
         self.result = JobResult(job.name)
-        self._read: dict[Path, bytes | OSError | None] = {}
+        self._read: dict[str, bytes | OSError | None] = {}
         self._article: Article | LocpipeError | None = None
         self.pot: bytes | None = None
         """The template as it is on disk after extraction (None: read it when needed)."""
@@ -230,14 +306,23 @@ class _Run:
         """Catalogues as they were before the run, by locale."""
         self.current: dict[str, tuple[polib.POFile | None, bytes | None]] = {}
         """Catalogues as they are after the update, when it wrote them."""
+        self.layout = ctx.layout
+        self.seen_files: list[list[str | None]] = []
+        """Every file a step found as it had left it (for the job's one entry)."""
+        self.seen_queries: list[list[Any]] = []
+        """Every memory lookup a step found answered as before."""
+        self._hashes: dict[str, str | None] = {}
+        self.template_display = self.layout.template(self.name)
+        self.template_path = self.layout.path(self.template_display)
 
     # -- inputs ---------------------------------------------------------------------------
 
-    def read(self, path: Path) -> bytes | None:
+    def read(self, path: str) -> bytes | None:
         """A file's bytes (read once), None if it does not exist; other failures raise."""
         if path not in self._read:
             try:
-                self._read[path] = path.read_bytes()
+                with open(path, "rb") as handle:
+                    self._read[path] = handle.read()
             except FileNotFoundError:
                 self._read[path] = None
             except OSError as e:
@@ -247,19 +332,23 @@ class _Run:
             raise found
         return found
 
-    def input_hash(self, path: Path) -> str | None:
-        try:
-            data = self.read(path)
-        except OSError as e:
-            return f"!{e.errno}"
-        return None if data is None else cache.digest(data)
+    def input_hash(self, path: str) -> str | None:
+        if path not in self._hashes:
+            try:
+                data = self.read(path)
+                self._hashes[path] = None if data is None else cache.digest(data)
+            except OSError as e:
+                self._hashes[path] = f"!{e.errno}"
+            if self.probe and self._hashes[path] is not None:
+                self.ctx.seen[path] = self._hashes[path]
+        return self._hashes[path]
 
     def article(self) -> Article:
         if self._article is None:
             source = self.job.source
             assert source is not None
             try:
-                data = self.read(source.path)
+                data = self.read(str(source.path))
                 if data is None:
                     raise FileNotFoundError(2, "No such file or directory")
                 text, bom = segment.decode(data, source.display)
@@ -277,18 +366,21 @@ class _Run:
 
     def template_bytes(self) -> bytes | None:
         if not self.pot_known:
-            self.pot = self.read(self.config.template_path(self.name))
+            self.pot = self.read(self.template_path)
             self.pot_known = True
         return self.pot
 
-    def catalogue_path(self, locale: str) -> Path:
-        return self.config.catalog_path(self.name, locale)
+    def catalogue_display(self, locale: str, suffix: str = ".po") -> str:
+        return self.layout.catalogue(self.name, locale, suffix)
+
+    def catalogue_path(self, locale: str, suffix: str = ".po") -> str:
+        return self.layout.path(self.catalogue_display(locale, suffix))
 
     def catalogue(self, locale: str) -> polib.POFile | None:
         """The catalogue as it was before the run; raise its error if it cannot be read."""
         if locale not in self.parsed:
             path = self.catalogue_path(locale)
-            display = fs.display(self.config, path)
+            display = self.catalogue_display(locale)
             found: polib.POFile | LocpipeError | None
             data: bytes | None = None
             try:
@@ -305,7 +397,7 @@ class _Run:
             if isinstance(found, polib.POFile) and self.plan.memory and data is not None:
                 digest = cache.digest(data)
                 self.result.items[locale] = (digest, None if digest in self.ctx.items_known
-                                             else catalogue_items(found))
+                                             else memory.catalogue_items(found))
         found = self.parsed[locale]
         if isinstance(found, LocpipeError):
             raise found
@@ -328,7 +420,7 @@ class _Run:
     def current_exists(self, locale: str) -> bool:
         if locale in self.current:
             return self.current[locale][1] is not None
-        return self.catalogue_path(locale).is_file()
+        return os.path.isfile(self.catalogue_path(locale))
 
     def current_catalogue(self, locale: str) -> polib.POFile:
         """The catalogue as it is now (after the update); raise its error if unreadable."""
@@ -339,13 +431,13 @@ class _Run:
         found = self.catalogue(locale)
         if found is None:
             raise CatalogError("cannot read: No such file or directory",
-                               fs.display(self.config, self.catalogue_path(locale)))
+                               self.catalogue_display(locale))
         return found
 
     # -- the cache ------------------------------------------------------------------------
 
     def output_hash(self, name: str) -> str | None:
-        return self.store.file_hash(self.config.root / name, name)
+        return self.store.file_hash(self.layout.path(name), name)
 
     def hit(self, slot: str, key: str) -> Any:
         """What the step made last time (JSON data), if its key is the same and its files are
@@ -358,6 +450,8 @@ class _Run:
                 if self.output_hash(name) != digest:
                     value = None
                     break
+            else:
+                self.seen_files.extend(value.get("files", []))
         if value is None and self.probe:
             raise _Miss(slot)
         return value
@@ -366,21 +460,27 @@ class _Run:
         self.store.record(slot, key, json.dumps(value, ensure_ascii=False,
                                                 separators=(",", ":")))
 
-    def answered(self, queries: Sequence[Sequence[object]]) -> bool:
-        """Whether the memory still answers these lookups as it did."""
+    def answered(self, queries: Sequence[Sequence[Any]]) -> bool:
+        """Whether the memory still answers these lookups as it did.
+
+        A probe asks the memory (and needs it built); a worker has only the answers the
+        run gathered, and takes a question it has no answer for as a change.
+        """
         needed: set[str] = set()
         for locale, msgid, msgctxt, near, answer in queries:
-            memory = self.ctx.memories.get(str(locale))
-            if memory is None:
-                if locale in self.ctx.empty:
-                    if answer is not None:
-                        return False
-                    continue
-                needed.add(str(locale))
+            question = (locale, msgid, msgctxt, self.name, near)
+            if locale in self.ctx.empty:
+                found: Answer = None
+            elif question in self.ctx.answers:
+                found = self.ctx.answers[question]
+            elif locale in self.ctx.recall:
+                found = _answer(self.ctx.recall[locale].suggest(
+                    msgid, msgctxt, exclude=self.name, near=near))
+                self.ctx.answers[question] = found
+            else:
+                needed.add(locale)
                 continue
-            found = memory.suggest(str(msgid), None if msgctxt is None else str(msgctxt),
-                                   exclude=self.name, near=bool(near))
-            if _answer(found) != answer:
+            if found != answer:
                 return False
         if needed and self.probe:
             raise _NeedMemory(needed)
@@ -466,9 +566,9 @@ def _extract(run: _Run) -> None:
     if source is None or run.job.skip_extract:
         return
     config, report = run.config, run.result.extract
-    path = config.template_path(run.name)
-    display = fs.display(config, path)
-    key = cache.key("extract", run.ctx.fingerprint, run.input_hash(source.path))
+    path = run.template_path
+    display = run.template_display
+    key = cache.key("extract", run.ctx.fingerprint, run.input_hash(str(source.path)))
     slot = f"extract:{run.name}"
     found = run.hit(slot, key)
     if found is not None:
@@ -489,7 +589,7 @@ def _extract(run: _Run) -> None:
     text, entries = _template_text(article, old, wrap=config.wrap)
     data = text.encode("utf-8")
     dry = run.plan.dry_run
-    status = run.write(report, path, data, dry_run=dry, details={"entries": entries})
+    status = run.write(report, Path(path), data, dry_run=dry, details={"entries": entries})
     run.pot_known = True
     if status is FileStatus.FAILED or dry:
         run.pot = old_bytes
@@ -515,7 +615,6 @@ class _Merged:
 
 def _merge(run: _Run, template: polib.POFile, locale: str,
            old: polib.POFile | None) -> _Merged:
-    config = run.config
     if old is None:
         new = catalog.new_catalog(template, locale, revision_date=catalog.now())
     else:
@@ -525,11 +624,11 @@ def _merge(run: _Run, template: polib.POFile, locale: str,
         new.metadata_is_fuzzy = old.metadata_is_fuzzy
     recorder = None
     if run.plan.memory:
-        recorder = _Recorder(run.ctx.memories.get(locale), empty=locale in run.ctx.empty)
+        recorder = _Recorder(run.ctx, locale)
     stats = merging.merge(template, old if old is not None else polib.POFile(), new,
                           today=catalog.today(), memory=recorder, origin=run.name)
     notice = catalog.refresh_header(new, template, locale)
-    return _Merged(locale, config.catalog_path(run.name, locale), old, new, stats, notice,
+    return _Merged(locale, Path(run.catalogue_path(locale)), old, new, stats, notice,
                    recorder)
 
 
@@ -537,7 +636,7 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
     """Write a merged catalogue if it changed, as ``update`` does, and report it."""
     config = run.config
     report = run.result.update.setdefault(merged.locale, fs.Report())
-    display = fs.display(config, merged.path)
+    display = run.catalogue_display(merged.locale)
     stats = merged.stats.as_dict()
     if merged.notice is not None:
         report.notices.append(LocpipeError(merged.notice, display, 1))
@@ -563,7 +662,7 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
         run.current[merged.locale] = (new, data)
         if run.plan.memory:
             # What the next run's memory will read in it.
-            run.result.written_items[cache.digest(data)] = catalogue_items(new)
+            run.result.written_items[cache.digest(data)] = memory.catalogue_items(new)
     return status
 
 
@@ -572,7 +671,7 @@ def _template(run: _Run, *, parse: bool) -> tuple[bytes, polib.POFile | None] | 
 
     None when there is no template, or it cannot be read (the error is reported).
     """
-    display = fs.display(run.config, run.config.template_path(run.name))
+    display = run.template_display
     try:
         pot = run.template_bytes()
         if pot is None or not parse:
@@ -603,9 +702,10 @@ def _update(run: _Run) -> None:
                                  for loc in config.locales])
     remembered = run.hit(slot, key)
     if remembered is not None and run.answered(remembered["queries"]):
+        run.seen_queries.extend(remembered["queries"])
         stats: Mapping[str, Mapping[str, int]] = remembered["stats"]
         for locale, numbers in stats.items():
-            display = fs.display(config, run.catalogue_path(locale))
+            display = run.catalogue_display(locale)
             run.result.update[locale] = fs.Report(
                 files=[FileResult(display, FileStatus.UNCHANGED, dict(numbers))])
         return
@@ -616,8 +716,8 @@ def _update(run: _Run) -> None:
         return
     template = parsed[1]
     merged = _merge_targets(run, template)
-    run.result.deferred = {m.locale for m in merged if m.recorder and m.recorder.missing}
-    if run.result.deferred:
+    run.result.questions = [q for m in merged if m.recorder for q in m.recorder.unanswered]
+    if run.result.questions:
         run.result.update.clear()
         return
     statuses = [_save_merged(run, template, m) for m in merged]
@@ -642,8 +742,7 @@ def _merge_targets(run: _Run, template: polib.POFile) -> list[_Merged]:
         except LocpipeError as e:
             report = run.result.update.setdefault(locale, fs.Report())
             report.errors.append(e)
-            report.files.append(FileResult(fs.display(config, run.catalogue_path(locale)),
-                                           FileStatus.FAILED))
+            report.files.append(FileResult(run.catalogue_display(locale), FileStatus.FAILED))
             continue
         merged.append(_merge(run, template, locale, old))
     return merged
@@ -681,9 +780,8 @@ def _compile(run: _Run) -> None:
     for locale in sorted(config.locales):  # catalogues in the order of their paths
         if not run.current_exists(locale):
             continue
-        path = run.catalogue_path(locale)
-        mo = path.with_suffix(".mo")
-        display = fs.display(config, mo)
+        mo = Path(run.catalogue_path(locale, ".mo"))
+        display = run.catalogue_display(locale, ".mo")
         key = cache.key("compile", run.ctx.fingerprint, run.current_hash(locale))
         slot = f"compile:{run.name}:{locale}"
         if run.hit(slot, key) is not None:
@@ -708,7 +806,7 @@ def _render(run: _Run) -> None:
         return
     config = run.config
     key = cache.key("render", run.ctx.fingerprint, run.plan.publish,
-                    run.input_hash(source.path),
+                    run.input_hash(str(source.path)),
                     [run.current_hash(loc) for loc in config.locales])
     slot = f"render:{run.name}"
     found = run.hit(slot, key)
@@ -718,7 +816,7 @@ def _render(run: _Run) -> None:
             if digest is not None:
                 run.result.render.files.append(FileResult(name, FileStatus.UNCHANGED))
         run.result.verdicts = [
-            publish.Verdict(article, path, locale, published, tuple(reasons), fallback)
+            Verdict(article, path, locale, published, tuple(reasons), fallback)
             for article, path, locale, published, reasons, fallback in found["verdicts"]]
         run.result.summaries = {loc: _summary_from(s) for loc, s in found["summaries"].items()}
         return
@@ -747,14 +845,14 @@ def _render(run: _Run) -> None:
         })
 
 
-def _summary_to(summary: site.Summary) -> list[object]:
+def _summary_to(summary: Summary) -> list[object]:
     return [summary.href, summary.title, summary.title_lang, summary.description,
             summary.description_lang, summary.date.isoformat() if summary.date else None]
 
 
-def _summary_from(value: Sequence[object]) -> site.Summary:
+def _summary_from(value: Sequence[object]) -> Summary:
     href, title, title_lang, description, description_lang, date = value
-    return site.Summary(str(href), str(title), _opt(title_lang), _opt(description),
+    return Summary(str(href), str(title), _opt(title_lang), _opt(description),
                         _opt(description_lang),
                         dt.date.fromisoformat(str(date)) if date else None)
 
@@ -836,7 +934,7 @@ def _coverage(run: _Run) -> None:
     for locale in sorted(config.locales):
         if not run.current_exists(locale):
             continue
-        display = fs.display(config, run.catalogue_path(locale))
+        display = run.catalogue_display(locale)
         key = cache.key("coverage", run.ctx.fingerprint, run.current_hash(locale), locale)
         slot = f"coverage:{run.name}:{locale}"
         found = run.hit(slot, key)
@@ -861,7 +959,7 @@ def _counts(counts: Counts) -> list[int]:
 
 def _definitions(run: _Run) -> tuple[str | None, dict[str, str] | None]:
     """The hash and the reference-link definitions of the article named like the job."""
-    path = run.config.content_path / f"{run.name}.md"
+    path = str(run.config.content_path / f"{run.name}.md")
     try:
         data = run.read(path)
         text = None if data is None else data.decode("utf-8")
@@ -888,7 +986,7 @@ def _checks(run: _Run) -> None:
         path = run.catalogue_path(locale)
         if not run.current_exists(locale):
             continue
-        display = fs.display(config, path)
+        display = run.catalogue_display(locale)
         if not defs_read:
             defs_hash, definitions = _definitions(run)
             defs_read = True
@@ -928,7 +1026,7 @@ def _checks(run: _Run) -> None:
         cov = Coverage(display, run.name, cat.locale, entries, words)
         issues = required_issues(cat, gate.required)
         if plan.selection is not None:
-            issues.extend(run_checks(cat, plan.selection))
+            issues.extend(checks.run_checks(cat, plan.selection))
         _add_checked(run, cov, cat, gate, issues)
         run.remember(slot, key, {
             "counts": [_counts(entries), _counts(words)],
@@ -955,7 +1053,7 @@ def _stages(run: _Run) -> None:
         _extract(run)
     if plan.update:
         _update(run)
-        if run.result.deferred:
+        if run.result.questions:
             return
     if plan.compile:
         _compile(run)
@@ -968,29 +1066,135 @@ def _stages(run: _Run) -> None:
 
 
 def run_job(ctx: Context, job: Job, store: cache.Store | None = None) -> JobResult:
-    """Take one job through the plan; with ``store``, record into it directly."""
+    """Take one job through the plan; with ``store``, record into it directly.
+
+    A job that went through without a problem is then checked against what its steps
+    recorded, as the next run will see it, so that the next run can take the whole job
+    from one entry of the cache.
+    """
     own = store is None
     local = cache.Store(None, memo=dict(job.memo), files=dict(job.files)) if own else store
     assert local is not None
     run = _Run(ctx, job, local, probe=False)
     _stages(run)
+    result = run.result
+    if not (result.failed or result.questions or result.notices):
+        with contextlib.suppress(_NeedMemory):  # the next run asks the memory anyway
+            probe(ctx, Job(job.name, job.source), local, remember=True)
     if own:
-        run.result.memo = dict(local._new_memo)
-        run.result.files = dict(local._new_files)
-    return run.result
+        result.memo = dict(local._new_memo)
+        result.files = dict(local._new_files)
+    return result
 
 
-def probe(ctx: Context, job: Job, store: cache.Store) -> JobResult | None:
+def probe(ctx: Context, job: Job, store: cache.Store, *,
+          remember: bool = False) -> JobResult | None:
     """The job's result from the cache alone, or None if some stage has work to do.
 
-    Raises :class:`_NeedMemory` when the answer depends on a memory not built yet.
+    One entry of the cache answers for the whole job when none of its inputs changed;
+    otherwise each step is looked up. With ``remember``, a job found whole this way is
+    recorded as one entry. Raises :class:`_NeedMemory` when the answer depends on a memory
+    not built yet.
     """
     run = _Run(ctx, job, store, probe=True)
+    key = _job_key(run)
+    found = _whole_job(run, key)
+    if found is not None:
+        return found
     try:
         _stages(run)
     except _Miss:
         return None
+    if remember:
+        run.remember(f"job:{run.name}", key, {
+            "result": _dump(run.result), "files": run.seen_files, "queries": run.seen_queries})
     return run.result
+
+
+def _job_key(run: _Run) -> str:
+    """A hash of everything the job reads: code, configuration, plan and files."""
+    config, plan, source = run.config, run.plan, run.job.source
+    inputs = [run.input_hash(str(source.path)) if source is not None else None,
+              run.input_hash(run.template_path),
+              [run.input_hash(run.catalogue_path(loc)) for loc in config.locales]]
+    if plan.checks:
+        inputs.append(run.input_hash(str(config.content_path / f"{run.name}.md")))
+    gate = plan.gate or Gate()
+    return cache.key("job", run.ctx.fingerprint, [
+        plan.extract, plan.update, plan.compile, plan.render, plan.coverage, plan.checks,
+        plan.dry_run, plan.memory, plan.messages, plan.publish,
+        _selection_key(plan.selection),
+        [gate.min_coverage, sorted(gate.locales.items()), gate.unit.value, gate.required],
+    ], inputs)
+
+
+def _whole_job(run: _Run, key: str) -> JobResult | None:
+    """The job's result from its one entry, if nothing it reads or wrote has changed."""
+    found = run.store.lookup(f"job:{run.name}")
+    if found is None or found[0] != key or run.plan.messages:
+        return None
+    value = json.loads(found[1])
+    if any(run.output_hash(name) != digest for name, digest in value["files"]):
+        return None
+    if not run.answered(value["queries"]):
+        return None
+    return _load(run.name, value["result"])
+
+
+def _rows(report: fs.Report) -> list[list[object]]:
+    return [[r.path, r.status.value, dict(r.details)] for r in report.files]
+
+
+def _report(rows: Iterable[Sequence[Any]]) -> fs.Report:
+    return fs.Report(files=[FileResult(path, FileStatus(status), details)
+                            for path, status, details in rows])
+
+
+def _coverage_data(cov: Coverage) -> list[object]:
+    return [cov.path, cov.article, cov.locale, _counts(cov.entries), _counts(cov.words)]
+
+
+def _coverage_from(value: Sequence[Any]) -> Coverage:
+    path, article, locale, entries, words = value
+    return Coverage(path, article, locale, Counts(*entries), Counts(*words))
+
+
+def _dump(result: JobResult) -> dict[str, object]:
+    """A job's result as JSON data (a result without problems: no errors, no notices)."""
+    return {
+        "extract": _rows(result.extract),
+        "update": {loc: _rows(report) for loc, report in result.update.items()},
+        "compile": _rows(result.compile),
+        "render": _rows(result.render),
+        "rendered": result.rendered,
+        "verdicts": [[v.article, v.path, v.locale, v.publish, list(v.reasons), v.fallback]
+                     for v in result.verdicts],
+        "summaries": {loc: _summary_to(s) for loc, s in result.summaries.items()},
+        "coverage": [_coverage_data(c) for c in result.coverage],
+        "checked": [[_coverage_data(c.coverage), str(c.threshold),
+                     [[i.check, i.severity.value, i.line, i.message] for i in c.issues]]
+                    for c in result.checked],
+    }
+
+
+def _load(name: str, value: Mapping[str, Any]) -> JobResult:
+    result = JobResult(name)
+    result.extract = _report(value["extract"])
+    result.update = {loc: _report(rows) for loc, rows in value["update"].items()}
+    result.compile = _report(value["compile"])
+    result.render = _report(value["render"])
+    result.rendered = value["rendered"]
+    result.verdicts = [Verdict(article, path, locale, published, tuple(reasons), fallback)
+                       for article, path, locale, published, reasons, fallback
+                       in value["verdicts"]]
+    result.summaries = {loc: _summary_from(s) for loc, s in value["summaries"].items()}
+    result.coverage = [_coverage_from(c) for c in value["coverage"]]
+    for cov, threshold, issues in value["checked"]:
+        coverage = _coverage_from(cov)
+        result.checked.append(CatalogueReport(
+            coverage, Catalogue(coverage.path, coverage.locale, ()), Fraction(threshold),
+            tuple(Issue(c, Severity(s), coverage.path, line, m) for c, s, line, m in issues)))
+    return result
 
 
 # -- many jobs ----------------------------------------------------------------------------
@@ -1022,20 +1226,29 @@ _PARALLEL_MIN = 8
 
 
 def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: int,
-              done: Callable[[JobResult], None]) -> Iterator[JobResult]:
-    """Run jobs, in parallel when it pays, yielding results in the order of ``jobs``."""
+              done: Callable[[JobResult], None],
+              ask: Callable[[Question], Answer] | None = None) -> Iterator[JobResult]:
+    """Run jobs, in parallel when it pays, yielding results in the order of ``jobs``.
+
+    Jobs run here may ``ask`` the memory directly; workers put such a merge aside.
+    """
     if workers <= 1 or len(jobs) < _PARALLEL_MIN:
-        for job in jobs:
-            result = run_job(ctx, job, store)
-            done(result)
-            yield result
+        ctx.ask = ask
+        try:
+            for job in jobs:
+                result = run_job(ctx, job, store)
+                done(result)
+                yield result
+        finally:
+            ctx.ask = None
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool_context = multiprocessing.get_context(method)
     chunk = max(1, min(16, len(jobs) // (workers * 4)))
+    shipped = (_for_worker(ctx.config, store, job) for job in jobs)
     with pool_context.Pool(min(workers, len(jobs)), initializer=_init_worker,
                            initargs=(ctx,)) as pool:
-        for result in pool.imap(_work, jobs, chunksize=chunk):
+        for result in pool.imap(_work, shipped, chunksize=chunk):
             for slot, (key, value) in result.memo.items():
                 store.record(slot, key, value)
             for name, (sig, digest) in result.files.items():
@@ -1070,7 +1283,7 @@ def _catalogue_files(config: Config) -> dict[str, list[tuple[str, Path]]]:
 
 
 def _slots(config: Config, name: str) -> list[str]:
-    slots = [f"{kind}:{name}" for kind in ("extract", "update", "render")]
+    slots = [f"{kind}:{name}" for kind in ("job", "extract", "update", "render")]
     slots += [f"{kind}:{name}:{loc}" for kind in ("compile", "coverage", "checks")
               for loc in config.locales]
     return slots
@@ -1079,19 +1292,20 @@ def _slots(config: Config, name: str) -> list[str]:
 def _owned_files(config: Config, name: str) -> list[str]:
     """Display paths of the files a job writes and checks by signature."""
     names = [fs.display(config, config.template_path(name))]
+    output = fs.display(config, config.output_path)
     for locale in config.locales:
         names.append(fs.display(config, config.catalog_path(name, locale).with_suffix(".mo")))
         for suffix in (".md", ".html"):
-            names.append(f"{config.output_dir}/"
+            names.append(f"{output}/"
                          f"{site.output_file(name, locale, suffix, config.output_layout)}")
     return names
 
 
-def _job(config: Config, store: cache.Store, name: str, source: SourceFile | None,
-         *, skip_extract: bool = False) -> Job:
-    memo = {s: store.memo[s] for s in _slots(config, name) if s in store.memo}
-    files = {f: store.files[f] for f in _owned_files(config, name) if f in store.files}
-    return Job(name, source, memo, files, skip_extract)
+def _for_worker(config: Config, store: cache.Store, job: Job) -> Job:
+    """The job with what the cache knows of its steps and files, for another process."""
+    memo = {s: store.memo[s] for s in _slots(config, job.name) if s in store.memo}
+    files = {f: store.files[f] for f in _owned_files(config, job.name) if f in store.files}
+    return Job(job.name, job.source, memo, files, job.skip_extract)
 
 
 def _names(config: Config, plan: Plan, sources: Sequence[SourceFile],
@@ -1134,28 +1348,34 @@ def run(
     results: dict[str, JobResult] = {}
     todo: list[Job] = []
     for name, source in names.items():
+        job = Job(name, source)
         try:
-            found = probe(ctx, _job(config, store, name, source), store)
+            found = probe(ctx, job, store)
         except _NeedMemory as e:
-            _build_memories(ctx, store, catalogues, e.locales, {})
-            found = probe(ctx, _job(config, store, name, source), store)
+            for locale in e.locales:
+                ctx.recall[locale] = _lookup(ctx, store, catalogues, {}, locale, bulk=False)
+            found = probe(ctx, job, store)
         if found is None:
-            todo.append(_job(config, store, name, source))
+            todo.append(job)
         else:
             results[name] = found
             tally(found)
     workers = default_jobs() if jobs is None else jobs
-    for result in _dispatch(ctx, todo, store, workers, tally):
+    asker = _Asker(ctx, store, catalogues, results)
+    for result in _dispatch(ctx, todo, store, workers, tally, asker):
         results[result.name] = result
-    waiting = [name for name in names if results[name].deferred]
+    waiting = [name for name in names if results[name].questions]
     if waiting:
-        needed = set().union(*(results[name].deferred for name in waiting))
-        _build_memories(ctx, store, catalogues, needed, results)
-        again = [_job(config, store, n, names[n], skip_extract=True) for n in waiting]
+        _answer_all(ctx, store, catalogues, results,
+                    [q for name in waiting for q in results[name].questions])
+        again = [Job(n, names[n], skip_extract=True) for n in waiting]
         for result in _dispatch(ctx, again, store, workers, tally):
             first = results[result.name]
             result.extract, result.items = first.extract, first.items
             results[result.name] = result
+    for lookup in ctx.recall.values():
+        _close(lookup)
+    ctx.recall.clear()
     ordered = [results[name] for name in names]
     for result in ordered:
         for digest, items in [*result.items.values(), *result.written_items.items()]:
@@ -1173,7 +1393,7 @@ class _Tally:
             progress(0, total)
 
     def __call__(self, result: JobResult) -> None:
-        if result.deferred:
+        if result.questions:
             return
         self.done += 1
         if self.progress is not None:
@@ -1185,69 +1405,122 @@ def _fingerprint(config: Config) -> str:
     return cache.key(cache.code_version(), repr(config), cache.folder_version(template_dir))
 
 
-def _build_memories(ctx: Context, store: cache.Store,
-                    catalogues: Mapping[str, list[tuple[str, Path]]], locales: Iterable[str],
-                    results: Mapping[str, JobResult]) -> None:
-    """Build the memory of each locale from its catalogues as they were before the run.
+class _Asker:
+    """Answers questions one by one as jobs run in this process, from each locale's memory
+    before the run: queried in the cache at first, loaded whole once many near-matches are
+    asked."""
+
+    def __init__(self, ctx: Context, store: cache.Store,
+                 catalogues: Mapping[str, list[tuple[str, Path]]],
+                 results: Mapping[str, JobResult]) -> None:
+        self.ctx, self.store, self.catalogues, self.results = ctx, store, catalogues, results
+        self.near: dict[str, int] = defaultdict(int)
+
+    def __call__(self, question: Question) -> Answer:
+        locale, msgid, msgctxt, exclude, near = question
+        self.near[locale] += near
+        lookup = self.ctx.recall.get(locale)
+        bulk = self.near[locale] > _BULK
+        if lookup is None or (bulk and not isinstance(lookup, memory.Memory)):
+            _close(lookup)
+            lookup = self.ctx.recall[locale] = _lookup(self.ctx, self.store, self.catalogues,
+                                                       self.results, locale, bulk=bulk)
+        return _answer(lookup.suggest(msgid, msgctxt, exclude=exclude, near=near))
+
+
+_BULK = 64
+"""With more near-match questions than this, a locale's memory is loaded whole and indexed
+in memory; with fewer, each question reads only its candidates from the cache."""
+
+
+def _answer_all(ctx: Context, store: cache.Store,
+                catalogues: Mapping[str, list[tuple[str, Path]]],
+                results: Mapping[str, JobResult], questions: Sequence[Question]) -> None:
+    """Answer the questions the updates left, from each locale's memory before the run."""
+    by_locale: dict[str, list[Question]] = defaultdict(list)
+    for question in dict.fromkeys(questions):
+        by_locale[question[0]].append(question)
+    for locale, asked in sorted(by_locale.items()):
+        near = sum(1 for q in asked if q[4])
+        lookup = ctx.recall.get(locale)
+        if lookup is None or (near > _BULK and not isinstance(lookup, memory.Memory)):
+            _close(lookup)
+            lookup = ctx.recall[locale] = _lookup(ctx, store, catalogues, results, locale,
+                                                  bulk=near > _BULK)
+        for question in asked:
+            _, msgid, msgctxt, exclude, is_near = question
+            ctx.answers[question] = _answer(lookup.suggest(msgid, msgctxt, exclude=exclude,
+                                                           near=is_near))
+
+
+def _lookup(ctx: Context, store: cache.Store,
+            catalogues: Mapping[str, list[tuple[str, Path]]],
+            results: Mapping[str, JobResult], locale: str, *, bulk: bool) -> Lookup:
+    """The memory of a locale: its catalogues as they were before the run, in path order.
 
     A catalogue a job read is known by the hash it had then (a job writes a catalogue only
-    after reading it); its items come from that job or from the cache. Any other catalogue
-    is as it was, and is read here if the cache does not know it.
+    after reading it), and its items come from that job or from the cache; any other one is
+    as it was, and is read here unless the cache knows it. Loaded whole for many lookups;
+    otherwise queried in the cache, with what it does not hold yet added here.
     """
-    for locale in sorted(set(locales) - set(ctx.memories)):
-        digests: dict[str, str] = {}
-        given: dict[str, Items] = {}
-        for name, path in catalogues.get(locale, []):
-            result = results.get(name)
-            if result is not None and locale in result.items:
-                digest, items = result.items[locale]
-                if items is not None:
-                    given[digest] = items
-            else:
-                try:
-                    digest = cache.digest(path.read_bytes())
-                except OSError:
-                    continue
-            digests[name] = digest
-        stored = store.items(d for d in digests.values() if d not in given)
-        parts: list[tuple[str, Items]] = []
-        for name, path in catalogues.get(locale, []):
-            if name not in digests:
+    entries: list[tuple[str, str, Items | None]] = []
+    for name, path in catalogues.get(locale, []):
+        result = results.get(name)
+        if result is not None and locale in result.items:
+            digest, items = result.items[locale]
+        else:
+            try:
+                known = ctx.seen.get(str(path))
+                digest, items = known or cache.digest(path.read_bytes()), None
+            except OSError:
                 continue
-            digest = digests[name]
-            items = given.get(digest)
-            if items is None and digest in stored:
-                items = [(str(a), None if b is None else str(b), str(c), bool(d))
-                         for a, b, c, d in stored[digest]]
+        if items is None and digest not in store.items_known:
+            items = _parse_items(ctx, path)
             if items is None:
-                try:
-                    po = catalog.parse_catalog(path.read_text(encoding="utf-8"),
-                                               fs.display(ctx.config, path))
-                except (OSError, UnicodeDecodeError, LocpipeError):
-                    continue  # unreadable: the update reports it
-                items = catalogue_items(po)
-                store.record_items(digest, items)
-            parts.append((name, items))
-        ctx.memories[locale] = Memory.from_items(parts)
+                continue  # unreadable: the update reports it
+            store.record_items(digest, items)
+        entries.append((name, digest, items))
+    if not bulk:
+        extra = {rank: (name, items) for rank, (name, digest, items) in enumerate(entries)
+                 if digest not in store.items_known and items is not None}
+        rows = store.rows([(name, digest) for name, digest, _ in entries], extra=extra)
+        if rows is not None:
+            return memory.IndexedMemory(rows)
+    stored = store.items(d for _, d, items in entries if items is None)
+    return memory.Memory.from_items((name, items if items is not None else stored.get(digest, []))
+                             for name, digest, items in entries)
+
+
+def _close(lookup: Lookup | None) -> None:
+    if isinstance(lookup, memory.IndexedMemory):
+        lookup.close()
+
+
+def _parse_items(ctx: Context, path: Path) -> Items | None:
+    try:
+        po = catalog.parse_catalog(path.read_text(encoding="utf-8"),
+                                   fs.display(ctx.config, path))
+    except (OSError, UnicodeDecodeError, LocpipeError):
+        return None
+    return memory.catalogue_items(po)
 
 
 # -- the site's index pages ---------------------------------------------------------------
 
 
-def index_pages(config: Config, store: cache.Store, listed: Mapping[str, list[site.Summary]],
+def index_pages(config: Config, store: cache.Store, listed: Mapping[str, list[Summary]],
                 report: fs.Report) -> None:
     """Write every locale's index page and the root page, unless they are as last written."""
-    indexes = {loc: site.index_file(loc, config.output_layout) for loc in config.locales}
     key = cache.key("index", _fingerprint(config),
                     {loc: [_summary_to(s) for s in found] for loc, found in listed.items()})
     slot = "index"
     remembered = store.lookup(slot)
     if remembered is not None and remembered[0] == key:
-        names = [name for name, _ in json.loads(remembered[1])["files"]]
-        if all(store.file_hash(config.root / name, name) == digest
-               for name, digest in json.loads(remembered[1])["files"]):
-            report.files.extend(FileResult(name, FileStatus.UNCHANGED) for name in names)
+        written = json.loads(remembered[1])["files"]
+        if all(store.file_hash(config.root / name, name) == digest for name, digest in written):
+            report.files.extend(FileResult(name, FileStatus.UNCHANGED) for name, _ in written)
             return
+    indexes = {loc: site.index_file(loc, config.output_layout) for loc in config.locales}
     pages = site.Site.from_config(config)
     run = _Run(Context(config, Plan(), ""), Job("", None), store, probe=False)
     errors = len(report.errors)
