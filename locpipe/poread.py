@@ -66,25 +66,25 @@ _BODY = (
     r")"
     r"\n*+"
 )
-# Comment lines in the order gettext tools write them, each in a form whose
-# meaning to polib can be read off the expression: a single space after the
-# marker and no blanks at the end (polib strips them).
-_CANONICAL = re.compile(
+# The most common entry, written out so that one match reads it whole: a live
+# entry without plural forms, its comment lines in the order and form gettext
+# tools write them, in which their meaning to polib can be read off the
+# expression (a single space after the marker, no blanks at the end, which
+# polib would strip).
+_COMMON = re.compile(
     r"((?:\#(?: [^\n]*\S)?\n)*+)"  # translator comments: "#" or "# text"
     r"(?:\#\. ([^\n]*\S(?:\n\#\. [^\n]*\S)*+)\n)?"  # extracted comments
     r"(?:\#: ([^\n]*\S(?:\n\#: [^\n]*\S)*+)\n)?"  # references
     r"(?:\#, ([^\n]*\S(?:\n\#, [^\n]*\S)*+)\n)?"  # flags
     rf"(?:\#\| msgctxt {_field('#| ')})?"
     rf"(?:\#\| msgid {_field('#| ')})?"
-    rf"(?:\#\| msgid_plural {_field('#| ')})?"
-    r"((?:\#~\|(?: [^\n]*)?\n)*+)" + _BODY  # previous fields of obsolete entries, which polib skips
+    rf"(?:msgctxt {_field('')})?"
+    rf"msgid {_field('')}"
+    rf"msgstr {_field('')}"
+    r"(\n*+)"  # the empty lines after it, captured to count lines without a scan
 )
-# Where each group of a _CANONICAL match is.
-_TC, _GC, _REFS, _FLAGS, _PREVIOUS_AT, _SKIPPED = 0, 1, 2, 3, 4, 7
-_CANONICAL_COMMENT_GROUPS = 8  # the message groups (_BODY) start here
-_NO_PREVIOUS = (None, None, None, "")  # the groups from _PREVIOUS_AT to _SKIPPED
-_MSGCTXT, _MSGID, _MSGID_PLURAL, _MSGSTR, _MSGSTR_PLURAL = range(8, 13)
-# Any comment lines but obsolete message lines ("#~ msgid"), read one by one.
+# Any other entry: any comment lines but obsolete message lines ("#~ msgid"),
+# read one by one as polib reads them, then the message lines.
 _GENERAL = re.compile(r"((?:\#(?!~ )[^\n]*+\n)*+)" + _BODY)
 _PLURAL = re.compile(rf"msgstr\[([0-9])\] {_field('')}")
 _ONE_STR = re.compile(_STR)
@@ -135,7 +135,8 @@ def _unescape_piece(piece: str) -> str:
 
 def _string(content: str, join: str = _JOIN) -> str:
     """Join a field's lines (captured as ``a"\\n"b``) and unescape the result."""
-    value = content.replace(join, "")
+    # checking first spares replace() converting "join" to the width of a non-Latin-1 text
+    value = content.replace(join, "") if "\n" in content else content
     return _unescape(value) if "\\" in value else value
 
 
@@ -289,21 +290,18 @@ def _entries(source: str) -> tuple[str, list[polib.POEntry]] | None:
     comments: _Comments | None = None
     new_entry = _prototype().copy
     items: list[polib.POEntry] = []
-    canonical = _CANONICAL.match
+    common = _COMMON.match
     new = object.__new__
     entry_class = polib.POEntry
     while pos < end:
         entry = new_entry()
-        m = canonical(source, pos)
+        m = common(source, pos)
         if m is not None:
-            groups = m.groups()
-            first = _canonical_entry(groups, entry)
-            if not items:
-                header = _comment_text(groups[_TC])  # polib's file header: the first "#" lines
+            lines = _common_entry(m.groups(), entry)
+            if not items:  # polib's file header: the first entry's "#" lines
+                header, entry["tcomment"] = entry["tcomment"], ""
             else:
-                if groups[_TC]:
-                    entry["tcomment"] = _comment_text(groups[_TC])
-                entry["linenum"] = line + first
+                entry["linenum"] = line
         else:
             m = _GENERAL.match(source, pos)
             if m is None:
@@ -316,11 +314,12 @@ def _entries(source: str) -> tuple[str, list[polib.POEntry]] | None:
                 header = comments.header
             else:
                 entry["linenum"] = line + comments.first
+            lines = source.count("\n", pos, m.end())
         item = new(entry_class)
         item.__dict__ = entry
         items.append(item)
-        pos, start = m.end(), pos
-        line += source.count("\n", start, pos)
+        pos = m.end()
+        line += lines
     return header, items
 
 
@@ -345,51 +344,63 @@ def _prototype() -> dict[str, Any]:
     }
 
 
-def _canonical_entry(groups: tuple[str | None, ...], entry: dict[str, Any]) -> int:
-    """Fill ``entry`` from a ``_CANONICAL`` match but for its "#" lines.
+def _common_entry(groups: tuple[str | None, ...], entry: dict[str, Any]) -> int:
+    """Fill ``entry`` from a ``_COMMON`` match; return the number of lines the match spans.
 
-    Return the index of its first line that polib does not skip. The common
-    case, a live entry with comments, references and flags, is written out
-    here; the rest is left to helpers.
+    Each field's lines are counted from the length its joins took away. The
+    "#" lines go to tcomment, also those of the first entry, which the caller
+    moves to the file's header as polib does.
     """
-    msgid = groups[_MSGID]
-    if msgid is None:
-        _message(groups, _CANONICAL_COMMENT_GROUPS, entry)
-    else:
-        msgid = msgid.replace(_JOIN, "")
-        entry["msgid"] = _unescape(msgid) if "\\" in msgid else msgid
-        msgstr = groups[_MSGSTR]
-        if msgstr is not None:
-            msgstr = msgstr.replace(_JOIN, "")
-            entry["msgstr"] = _unescape(msgstr) if "\\" in msgstr else msgstr
-        ctxt, plural, plurals = groups[_MSGCTXT], groups[_MSGID_PLURAL], groups[_MSGSTR_PLURAL]
-        if ctxt is not None:
-            entry["msgctxt"] = _string(ctxt)
-        if plural is not None:
-            entry["msgid_plural"] = _string(plural)
-        entry["msgstr_plural"] = {} if plurals is None else _plural_forms(plurals)
-    comment, refs, flags = groups[_GC], groups[_REFS], groups[_FLAGS]
+    translator, comment, refs, flags = groups[:4]
+    msgid, msgstr, blank = groups[7:]
+    assert msgid is not None and msgstr is not None and blank is not None
+    lines = len(blank) + 2
+    if "\n" in msgid:
+        joined = msgid.replace(_JOIN, "")
+        lines += (len(msgid) - len(joined)) // len(_JOIN)
+        msgid = joined
+    entry["msgid"] = _unescape(msgid) if "\\" in msgid else msgid
+    if "\n" in msgstr:
+        joined = msgstr.replace(_JOIN, "")
+        lines += (len(msgstr) - len(joined)) // len(_JOIN)
+        msgstr = joined
+    entry["msgstr"] = _unescape(msgstr) if "\\" in msgstr else msgstr
+    entry["msgstr_plural"] = {}
     if comment is not None:
         entry["comment"] = comment.replace("\n#. ", "\n")
-    entry["occurrences"] = [] if refs is None else _occurrences(refs.replace("\n#: ", " "))
-    if flags is None:
-        entry["flags"] = []
-    else:
+        lines += comment.count("\n") + 1
+    occurrences = entry["occurrences"] = []
+    if refs is not None:
+        lines += refs.count("\n") + 1
+        for occurrence in refs.replace("\n#: ", " ").split():
+            file, colon, number = occurrence.rpartition(":")
+            occurrences.append((file, number) if colon and number.isdigit() else (occurrence, ""))
+    entry["flags"] = []
+    if translator or flags or groups[4:7] != (None, None, None):
+        lines += _less_common_parts(groups, entry)
+    return lines
+
+
+def _less_common_parts(groups: tuple[str | None, ...], entry: dict[str, Any]) -> int:
+    """Fill the rest of a ``_COMMON`` match into ``entry``; return its number of lines."""
+    translator, _, _, flags, previous_ctxt, previous_msgid, ctxt = groups[:7]
+    lines = 0
+    if translator:
+        entry["tcomment"] = _comment_text(translator)
+        lines += translator.count("\n")
+    if flags is not None:
         entry["flags"] = [flag.strip() for flag in flags.replace("\n#, ", ",").split(",")]
-    if groups[_PREVIOUS_AT : _SKIPPED + 1] == _NO_PREVIOUS:
-        return 0
-    return _previous_fields(groups, entry)
-
-
-def _previous_fields(groups: tuple[str | None, ...], entry: dict[str, Any]) -> int:
-    """Read the "#|" lines of a ``_CANONICAL`` match; return its first line that polib reads."""
-    for field, value in zip(_PREVIOUS.values(), groups[_PREVIOUS_AT:_SKIPPED], strict=True):
-        if value is not None:
-            entry[field] = _string(value, _PREVIOUS_JOIN)
-    skipped = groups[_SKIPPED]
-    if skipped and not groups[_TC] and groups[_GC:_SKIPPED] == (None,) * (_SKIPPED - _GC):
-        return skipped.count("\n")  # polib skips "#~|" lines before the first line it reads
-    return 0
+        lines += flags.count("\n") + 1
+    if ctxt is not None:
+        entry["msgctxt"] = _string(ctxt)
+        lines += ctxt.count("\n") + 1
+    if previous_ctxt is not None:
+        entry["previous_msgctxt"] = _string(previous_ctxt, _PREVIOUS_JOIN)
+        lines += previous_ctxt.count("\n") + 1
+    if previous_msgid is not None:
+        entry["previous_msgid"] = _string(previous_msgid, _PREVIOUS_JOIN)
+        lines += previous_msgid.count("\n") + 1
+    return lines
 
 
 def _message(groups: tuple[str | None, ...], at: int, entry: dict[str, Any]) -> None:
