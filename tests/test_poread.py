@@ -511,7 +511,7 @@ def catalogues(draw: st.DrawFn) -> polib.POFile:
 
 
 @settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     database=None,
@@ -525,6 +525,39 @@ def test_random_catalogues_agree_with_polib(po: polib.POFile) -> None:
     written = poformat.dumps(po)
     if not poread._has_other_breaks(written) and "\ufeff" not in written[:1]:
         assert poread._fast(written) is not None, "the fast path gave up on dumps output"
+
+
+# Damaged catalogues: random edits of valid ones, read as polib reads them or
+# rejected with polib's error, whichever path the text takes.
+
+EDITS = [
+    '"', "\\", "\n", " ", "\t", "#", "~", "|", ":", ",", ".", "x", "\r", "\u00a0", "\x0c",
+    "\n\n", "msgid ", "msgstr ", "msgctxt ", "msgid_plural ", "msgstr[1] ", "#~ ", "#| ",
+    "#. ", "#: ", "#, ", 'msgstr[0] ""\n',
+]  # fmt: skip
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(sorted(FAST_CASES.values())))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["insert", "delete", "repeat line"]))
+        if kind == "insert":
+            text = text[:at] + draw(st.sampled_from(EDITS)) + text[at:]
+        elif kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 5)) :]
+        else:
+            lines = text.split("\n")
+            lines.insert(draw(st.integers(0, len(lines))), lines[at % len(lines)])
+            text = "\n".join(lines)
+    return text
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(text=damaged())
+def test_damaged_catalogues_agree_with_polib(text: str) -> None:
+    assert_same(text)
 
 
 # ---------------------------------------------------------------------------
