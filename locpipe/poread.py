@@ -367,12 +367,18 @@ def _common_entry(groups: tuple[str | None, ...], entry: dict[str, Any]) -> int:
     entry["msgstr"] = _unescape(msgstr) if "\\" in msgstr else msgstr
     entry["msgstr_plural"] = {}
     if comment is not None:
-        entry["comment"] = comment.replace("\n#. ", "\n")
-        lines += comment.count("\n") + 1
+        if "\n" in comment:
+            lines += comment.count("\n")
+            comment = comment.replace("\n#. ", "\n")
+        entry["comment"] = comment
+        lines += 1
     occurrences = entry["occurrences"] = []
     if refs is not None:
-        lines += refs.count("\n") + 1
-        for occurrence in refs.replace("\n#: ", " ").split():
+        if "\n" in refs:
+            lines += refs.count("\n")
+            refs = refs.replace("\n#: ", " ")
+        lines += 1
+        for occurrence in refs.split():
             file, colon, number = occurrence.rpartition(":")
             occurrences.append((file, number) if colon and number.isdigit() else (occurrence, ""))
     entry["flags"] = []
