@@ -351,18 +351,19 @@ def _common_entry(groups: tuple[str | None, ...], entry: dict[str, Any]) -> int:
     "#" lines go to tcomment, also those of the first entry, which the caller
     moves to the file's header as polib does.
     """
-    translator, comment, refs, flags = groups[:4]
-    msgid, msgstr, blank = groups[7:]
+    translator, comment, refs, flags, previous_ctxt, previous_msgid, ctxt, msgid, msgstr, blank = (
+        groups
+    )
     assert msgid is not None and msgstr is not None and blank is not None
     lines = len(blank) + 2
     if "\n" in msgid:
         joined = msgid.replace(_JOIN, "")
-        lines += (len(msgid) - len(joined)) // len(_JOIN)
+        lines += (len(msgid) - len(joined)) // 3  # the length of _JOIN
         msgid = joined
     entry["msgid"] = _unescape(msgid) if "\\" in msgid else msgid
     if "\n" in msgstr:
         joined = msgstr.replace(_JOIN, "")
-        lines += (len(msgstr) - len(joined)) // len(_JOIN)
+        lines += (len(msgstr) - len(joined)) // 3
         msgstr = joined
     entry["msgstr"] = _unescape(msgstr) if "\\" in msgstr else msgstr
     entry["msgstr_plural"] = {}
@@ -382,7 +383,7 @@ def _common_entry(groups: tuple[str | None, ...], entry: dict[str, Any]) -> int:
             file, colon, number = occurrence.rpartition(":")
             occurrences.append((file, number) if colon and number.isdigit() else (occurrence, ""))
     entry["flags"] = []
-    if translator or flags or groups[4:7] != (None, None, None):
+    if translator or flags or (ctxt, previous_ctxt, previous_msgid) != (None, None, None):
         lines += _less_common_parts(groups, entry)
     return lines
 
