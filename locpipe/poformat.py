@@ -808,7 +808,9 @@ def _first_cuts(
 
 def _write_field(out: list[str], field: _Field, keyword: str, value: str | None) -> None:
     """Append ``keyword "value"`` lines, split and wrapped as write-po.c's wrap() does."""
-    if value is None:
+    if not value:
+        if value is not None:
+            out.append(f'{field.prefix}{keyword} ""')
         return
     if "\n" not in value:
         text = _escape(value)
@@ -818,7 +820,9 @@ def _write_field(out: list[str], field: _Field, keyword: str, value: str | None)
     out.extend(_wrapped_lines(field, keyword, value))
 
 
-@functools.lru_cache(maxsize=1024)
+# Big enough for the strings of an article's catalogue, which `update` may write three
+# times in a row; bigger costs more than it saves when each string is written once.
+@functools.lru_cache(maxsize=128)
 def _wrapped_lines(field: _Field, keyword: str, value: str) -> tuple[str, ...]:
     """Return the lines of a field that may need several; cached for catalogues written twice."""
     portions = _PORTION.findall(value) if "\n" in value else [value]
@@ -864,28 +868,25 @@ def _comment_lines(out: list[str], text: str, mark: str) -> None:
         out.append(f"{mark} {text}")
 
 
-def _references(occurrences: Iterable[tuple[str, str | int]]) -> list[str]:
-    """Render each distinct ``file:line`` once, as msgcat does: no leading ``./``, plain numbers."""
+def _reference_lines(
+    out: list[str], occurrences: Iterable[tuple[str, str | int]], page_width: int
+) -> None:
+    """Append ``#:`` lines, filled to the page width the way msgcat fills them.
+
+    Each distinct ``file:line`` is written once, with no leading ``./`` and a plain number.
+    """
+    line, column = "#:", 2
     seen: set[tuple[str, str]] = set()
-    references = []
-    for path, line in occurrences:
-        number = str(line)
+    for path, line_number in occurrences:
+        number = str(line_number)
         if number.isdigit() and number.isascii():
             number = number.lstrip("0") or "0"
-        if (path, number) not in seen:
-            seen.add((path, number))
-            while path.startswith("./"):
-                path = path[2:]
-            references.append(f"{path}:{number}" if number else path)
-    return references
-
-
-def _reference_lines(
-    out: list[str], occurrences: Sequence[tuple[str, str]], page_width: int
-) -> None:
-    """Append ``#:`` lines, filled to the page width the way msgcat fills them."""
-    line, column = "#:", 2
-    for reference in _references(occurrences):
+        if (path, number) in seen:
+            continue
+        seen.add((path, number))
+        while path.startswith("./"):
+            path = path[2:]
+        reference = f"{path}:{number}" if number else path
         size = (len(reference) if reference.isascii() else len(reference.encode("utf-8"))) + 1
         if column > 2 and column + size > page_width:
             out.append(line)
