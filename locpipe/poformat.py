@@ -10,6 +10,13 @@ breaker, measures columns with its ``uc_width`` and never breaks inside a
 format directive; all three are reproduced here, the first two from an
 embedded table of every code point's line-break class and width (dumped from
 libunistring 1.0, Unicode 14; the tests compare it with the system library).
+Where the system has libunistring 1.0 itself (Debian's ``libunistring2``,
+which gettext needs), the filling is left to it through ctypes: one call per
+string to ``ulc_width_linebreaks_v2``, the function msgcat calls, on the same
+bytes, so its cuts are msgcat's by construction and come several times
+faster. Without it, or with ``LOCPIPE_PURE_PYTHON_LINEBREAKS=1`` in the
+environment, the pure-Python breaker does the same work; the tests compare
+both with msgcat.
 
 What msgcat normalises, ``dumps`` normalises the same way: flags are reordered
 (fuzzy, formats in gettext's order, range, no-wrap) and unknown ones dropped,
@@ -361,7 +368,10 @@ def _load_libunistring_fill() -> _Filler | None:
 
     def fill(text: str, limit: int, startcol: int, guarded: Iterable[int]) -> list[int]:
         """Return where ulc_width_linebreaks_v2 cuts ``text`` (character indexes)."""
-        data = text.encode("utf-8")
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, which only Python can measure
+            return _fill(text, limit, startcol, guarded)
         size = len(data)
         ascii_only = size == len(text)  # then byte offsets are character indexes
         overrides = None

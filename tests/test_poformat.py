@@ -621,7 +621,7 @@ def test_filling_matches_u32_width_linebreaks(libunistring: ctypes.CDLL) -> None
 FILL_PIECES = [
     "a", "słowo", "zażółć", "日本語", "👍🏽", "🇵🇱", "e\u0301", " ", "  ", "\u00a0", "\u200b", "-",
     "—", "/", ".", ",", "(", ")", "%s", "\u2028", "\\\\", '\\"', "\\n", "\x01",
-    "https://example.com/a",
+    "\x00", "\ud800", "https://example.com/a",
 ]  # fmt: skip
 
 
