@@ -879,12 +879,14 @@ def _comment_lines(out: list[str], text: str, mark: str) -> None:
 
 
 def _reference_lines(
-    out: list[str], occurrences: Iterable[tuple[str, str | int]], page_width: int
+    out: list[str], occurrences: Sequence[tuple[str, str | int]], page_width: int
 ) -> None:
     """Append ``#:`` lines, filled to the page width the way msgcat fills them.
 
     Each distinct ``file:line`` is written once, with no leading ``./`` and a plain number.
     """
+    if not occurrences:
+        return
     line, column = "#:", 2
     seen: set[tuple[str, str]] = set()
     for path, line_number in occurrences:
@@ -950,8 +952,7 @@ def _entry_lines(out: list[str], entry: polib.POEntry, layout: _Layout) -> None:
     flags = _parse_flags(tuple(_live_flags(entry)))
     _comment_lines(out, entry.tcomment, "#")
     _comment_lines(out, entry.comment, "#.")
-    if entry.occurrences:
-        _reference_lines(out, entry.occurrences, layout.page_width)
+    _reference_lines(out, entry.occurrences, layout.page_width)
     msgstrs = _msgstrs(entry)
     flag_line = flags.translated_line if msgstrs[0][1] else flags.untranslated_line
     if flag_line:
