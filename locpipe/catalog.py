@@ -33,7 +33,7 @@ _STRING = r'"(?:[^"\\\n]|\\.)*"'
 _PO_LINE = re.compile(
     rf"[ \t]*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?{_STRING}[ \t]*\r?"
 )
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")  # ASCII and typographic apostrophes
 MACHINE_COMMENT = re.compile(r"^machine translation\b(?:\s*:\s*(?P<engine>\S+))?", re.I | re.M)
 """The translator comment (``# machine translation: deepl``) that marks an engine's output."""
 

@@ -551,6 +551,18 @@ def _language_name(code: str) -> str:
         return code
 
 
+@catalogue_check("header", Severity.ERROR)
+def _header(cat: Catalogue) -> Iterator[tuple[int | None, str]]:
+    """The catalogue must have a header that declares its charset and language, or gettext
+    cannot convert it (msgfmt rejects a catalogue without one); ``locpipe update`` writes it."""
+    if not cat.metadata:
+        yield 1, "no header entry (msgid \"\"); run 'locpipe update' or add one"
+        return
+    for name in ("Content-Type", "Language"):
+        if not cat.metadata.get(name):
+            yield 1, f"the header has no {name}; run 'locpipe update' or add it"
+
+
 @catalogue_check("plural-forms", Severity.ERROR)
 def _plural_forms(cat: Catalogue) -> Iterator[tuple[int | None, str]]:
     """The Plural-Forms header must be valid and fit the language (the same forms for every

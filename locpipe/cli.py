@@ -78,6 +78,11 @@ class _Group(click.Group):
         except LocpipeError as e:
             _error(e)
             ctx.exit(EXIT_ERROR)
+        except OSError as e:
+            # A safety net: the pipeline reports file errors itself, with what to do.
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"{where}{e.strerror or e}", err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,13 +118,13 @@ def _run(ctx: click.Context, action: str, **kwargs: object) -> pipeline.Report:
     return result
 
 
-def _check_option() -> click.Option:
-    return click.option("--check", is_flag=True,
-                        help="Write nothing; exit 1 if any file would change (for CI).")
+_check_option = click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 if any file would change (for CI)."
+)
 
 
 @main.command()
-@_check_option()
+@_check_option
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
 @click.pass_context
 def extract(ctx: click.Context, check: bool, verbose: bool) -> None:
@@ -130,7 +135,7 @@ def extract(ctx: click.Context, check: bool, verbose: bool) -> None:
 
 
 @main.command()
-@_check_option()
+@_check_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--no-memory", "memory", flag_value=False, default=True,
               help="Do not reuse translations from the locale's other catalogues.")
@@ -161,7 +166,7 @@ def _update_summary(report: pipeline.Report, *, dry_run: bool) -> None:
 
 
 @main.command()
-@_check_option()
+@_check_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--days", type=click.IntRange(min=0), default=None,
               help="Drop entries obsolete for more than DAYS days (instead of the configured "

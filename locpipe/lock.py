@@ -39,8 +39,15 @@ def project_lock(folder: Path, *, display: str) -> Iterator[None]:
     if path in _held:
         yield
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise LockError(
+            f"cannot create the lock file: {e.strerror}; locpipe needs to write in this "
+            "folder (is it read-only?)",
+            display,
+        ) from e
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -737,7 +737,7 @@ def pseudo(config: Config, *, locale: str = PSEUDO_LOCALE) -> Report:
         po = catalog.new_catalog(template, "en", revision_date=catalog.now())
         po.metadata["Language"] = locale
         po.metadata["Language-Team"] = "pseudo-locale"
-        translations = {}
+        translations: dict[Key, str] = {}
         for source in template:
             text = pseudo_text(source.msgid, article.references)
             po.append(polib.POEntry(msgid=source.msgid, msgctxt=source.msgctxt, msgstr=text,

@@ -18,7 +18,8 @@ from .model import Article, Key, Unit, UnitKind
 
 # Text at the start of a line that would turn a paragraph line into another block.
 _BLOCK_START = re.compile(
-    r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t]|$)|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
+    r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t]|$)"
+    r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
     r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
 )
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")

@@ -95,12 +95,13 @@ def parse_article(
         units.extend(sorted(fm_units, key=lambda u: u.start))
         lang = _article_lang(front, default_lang, path, lines)
         body_start = front.end
-    units.extend(_body_units(data, body_start, lines))
+    body_units, labels = _body_units(data, body_start, lines)
+    units.extend(body_units)
     newline = "\r\n" if "\r\n" in text else "\n"
     return Article(
         name=name, path=path, lang=lang, text=text, units=tuple(units),
         front_matter=front, bom=bom, newline=newline,
-        references=reference_labels(data[body_start:].decode()),
+        references=frozenset(labels) | reference_labels(data[body_start:].decode()),
     )
 
 
@@ -314,6 +315,8 @@ class _Walker:
         self.run: _Run | None = None
         self.units: list[Unit] = []
         self.setext = False
+        self.labels: set[str] = set()
+        """Reference labels the document's links resolve (definitions may sit anywhere)."""
         self.enabled = True
         self.off_since: int | None = None
         self.off_regions: list[tuple[int, int]] = []
@@ -366,7 +369,10 @@ class _Walker:
             return
         if self.verbatim:
             return
-        run = self._touch(start)
+        # A closing event's range starts where its element did: it cannot end a line break.
+        run = self._touch(start) if opening or self.run is None else self.run
+        if opening and tag in ("Link", "Image") and value[tag]["link_type"] in _REFERENCES:
+            self.labels.add(normalize_label(value[tag]["id"]))
         if opening:
             self._place(run, tag, start, end)
             if tag == "Image" and run.depth == 0:
@@ -413,7 +419,7 @@ class _Walker:
             self.run = _Run(start=self._escape_start(start), end=start)
         elif self.run.pending is not None:
             kind, b_start, b_end = self.run.pending
-            self.run.breaks.append((kind, b_start, b_end, self._escape_start(start)))
+            self.run.breaks.append((kind, b_start, b_end, max(b_end, self._escape_start(start))))
             self.run.pending = None
         return self.run
 
@@ -491,6 +497,7 @@ class _Walker:
 
 
 _ATX = re.compile(rb" {0,3}#{1,6}(?:[ \t]|\r?\n|$)")
+_REFERENCES = frozenset({"Reference", "Collapsed", "Shortcut"})
 _ONE_LINE = frozenset({UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT})
 _LINE_JOIN = re.compile(r"\r?\n[ \t]*(?:>[ \t]?)*[ \t]*")
 
@@ -503,7 +510,7 @@ def _join_lines(piece: str) -> str:
     return _LINE_JOIN.sub(" ", piece) if "\n" in piece else piece
 
 
-def _body_units(data: bytes, base: int, lines: _Lines) -> list[Unit]:
+def _body_units(data: bytes, base: int, lines: _Lines) -> tuple[list[Unit], set[str]]:
     body = data[base:].decode()
     walker = _Walker(data, base, lines)
     for event, span in pyromark.events_with_range(body, options=OPTIONS):
@@ -514,7 +521,7 @@ def _body_units(data: bytes, base: int, lines: _Lines) -> list[Unit]:
         for unit in _link_titles(body, data, base, lines)
         if not any(a <= unit.start < b for a, b in walker.off_regions)
     ]
-    return sorted([*walker.units, *titles], key=lambda u: u.start)
+    return sorted([*walker.units, *titles], key=lambda u: u.start), walker.labels
 
 
 _TITLE_AT_END = re.compile(
@@ -744,7 +751,7 @@ def literal_text_spans(text: str, labels: Collection[str] = ()) -> list[tuple[in
     )
     for event, span in events:
         if isinstance(event, dict) and ("Start" in event or "End" in event):
-            value = event.get("Start", event.get("End"))
+            value: Any = event.get("Start", event.get("End"))
             tag = _tag(value)
             if tag in ("Link", "Image") and "Start" in event:
                 stack.append(value[tag]["link_type"] in _LABEL_LINKS)

@@ -43,7 +43,8 @@ def test_front_matter_not_a_mapping(project: Path, cli: Cli) -> None:
 
 def test_non_utf8_article(project: Path, cli: Cli) -> None:
     _second_article(project)
-    (project / "content" / "latin2.md").write_bytes("# Tytuł\n\nZażółć gęślą\n".encode("iso-8859-2"))
+    latin2 = "# Tytuł\n\nZażółć gęślą\n".encode("iso-8859-2")
+    (project / "content" / "latin2.md").write_bytes(latin2)
     result = cli(project, "extract")
     assert result.exit_code == 2
     assert "content/latin2.md:1: not valid UTF-8" in result.output

@@ -102,12 +102,12 @@ CASES = [
 ]
 
 # Checks of an entry's state or of the catalogue are tested below, one by one.
-NOT_PAIR_CHECKS = {"fuzzy", "obsolete", "plural-forms"}
+NOT_PAIR_CHECKS = {"fuzzy", "obsolete", "plural-forms", "header"}
 
 
 def _catalogue(*messages: Message, locale: str = "en", plural_forms: str | None = None,
                definitions: dict[str, str] | None = None) -> Catalogue:
-    metadata = {"Language": locale}
+    metadata = {"Language": locale, "Content-Type": "text/plain; charset=UTF-8"}
     if plural_forms is not None:
         metadata["Plural-Forms"] = plural_forms
     return Catalogue("x.po", locale, messages, metadata, {"Plural-Forms": 3},
@@ -233,6 +233,22 @@ def test_plural_forms_invalid(header: str | None, forms: tuple[str, ...], expect
     issues = run_checks(cat, _only("plural-forms"))
     assert len(issues) == 1 and expect in issues[0].message, issues
     assert issues[0].line == (20 if "plural forms," in expect or header is None else 3)
+
+
+@pytest.mark.parametrize(("metadata", "expect"), [
+    ({}, "no header entry"),
+    ({"Language": "pl"}, "the header has no Content-Type"),
+    ({"Content-Type": "text/plain; charset=UTF-8"}, "the header has no Language"),
+])
+def test_header_check_fires(metadata: dict[str, str], expect: str) -> None:
+    cat = Catalogue("x.po", "pl", (_message("Tak.", "Yes."),), metadata, {})
+    issues = run_checks(cat, _only("header"))
+    assert [(i.line, i.check) for i in issues] == [(1, "header")]
+    assert expect in issues[0].message
+
+
+def test_header_check_quiet_on_a_full_header() -> None:
+    assert run_checks(_catalogue(_message("Tak.", "Yes.")), _only("header")) == []
 
 
 def test_plural_forms_compares_each_form_with_its_source() -> None:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from support import Cli, snapshot
+from support import Cli, msgfmt_check, snapshot
 
 OTHER = "content/zz-other.md"
 
@@ -38,6 +38,7 @@ def _extract_reports(project: Path, cli: Cli, expected: str) -> None:
         ("binary.md", bytes(range(256)) * 4, "content/binary.md:1: contains a NUL byte"),
         ("lang.md", b"---\nlang: xx_QQ\n---\nx\n", "content/lang.md:2: unknown locale code"),
     ],
+    ids=["yaml.md", "toml.md", "list.md", "latin2.md", "nul.md", "binary.md", "lang.md"],
 )
 def test_bad_article(two: Path, cli: Cli, name: str, data: bytes, expected: str) -> None:
     (two / "content" / name).write_bytes(data)
@@ -87,6 +88,7 @@ def test_names_that_differ_only_in_case(two: Path, cli: Cli) -> None:
         (lambda t: t.replace('msgstr ""\n\n#. table cell', 'msgstr "a\n\n#. table cell', 1),
          "PO syntax error: string is not terminated"),
     ],
+    ids=["duplicate", "obsolete", "charset", "conflict", "unterminated"],
 )
 def test_bad_catalogue(two: Path, cli: Cli, mangle, expected: str) -> None:  # type: ignore[no-untyped-def]
     assert cli(two, "extract").exit_code == 0
@@ -116,3 +118,37 @@ def test_yaml_front_matter_cannot_run_code(two: Path, cli: Cli, tmp_path: Path) 
     assert "content/evil.md:2: invalid YAML front matter" in result.output
     assert not marker.exists()
     assert (two / "locales/templates/zz-other.pot").is_file()
+
+
+def test_catalogue_without_header_fails_check_and_update_restores_it(
+    two: Path, cli: Cli, tmp_path: Path
+) -> None:
+    loose = tmp_path / "loose.po"
+    loose.write_text('msgid "Tak"\nmsgstr "Yes"\n', encoding="utf-8")
+    result = cli(two, "check", str(loose))
+    assert result.exit_code == 1
+    assert "loose.po:1: error header: no header entry" in result.output
+    assert cli(two, "extract").exit_code == 0 and cli(two, "update").exit_code == 0
+    po = two / "locales/en/LC_MESSAGES/sample.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text[text.index("\n\n") + 2:], encoding="utf-8")  # drop the header entry
+    assert cli(two, "update").exit_code == 0
+    assert msgfmt_check(po).returncode == 0
+    assert '"Language: en\\n"' in po.read_text(encoding="utf-8")
+
+
+def test_plural_entry_with_the_wrong_number_of_forms_fails_check(two: Path, cli: Cli,
+                                                                 tmp_path: Path) -> None:
+    plural = ("nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) "
+              "? 1 : 2);")
+    bad = tmp_path / "pl.po"
+    bad.write_text(
+        'msgid ""\nmsgstr ""\n"Language: pl\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        f'"Plural-Forms: {plural}\\n"\n\n'
+        'msgid "%d file"\nmsgid_plural "%d files"\nmsgstr[0] "%d plik"\nmsgstr[1] "%d pliki"\n',
+        encoding="utf-8",
+    )
+    result = cli(two, "check", str(bad))
+    assert result.exit_code == 1
+    assert "pl.po:7: error plural-forms: 2 plural forms, but Plural-Forms says nplurals=3" in (
+        result.output)
