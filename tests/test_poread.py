@@ -9,6 +9,7 @@ rather than the fallback to polib.
 
 from __future__ import annotations
 
+import doctest
 import re
 import sys
 from pathlib import Path
@@ -353,6 +354,12 @@ msgstr "d"
 @pytest.mark.parametrize("case", FAST_CASES)
 def test_fast_path_agrees_with_polib(case: str) -> None:
     assert_fast(FAST_CASES[case])
+
+
+def test_module_example() -> None:
+    result = doctest.testmod(poread)
+    assert result.attempted > 0
+    assert result.failed == 0
 
 
 def test_line_numbers_are_polibs() -> None:
