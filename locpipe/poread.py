@@ -248,6 +248,15 @@ def _is_file(text: str) -> bool:
         return False
 
 
+def fast_parse(text: str, *, wrapwidth: int = 79) -> polib.POFile | None:
+    """Parse ``text`` only if it is in the well-formed layout the fast path reads exactly.
+
+    None means "not sure": the caller validates the text itself and falls back to polib.
+    The fast path accepts nothing polib would misread (no syntax error, no stray line).
+    """
+    return _fast(text, wrapwidth=wrapwidth)
+
+
 def _fast(text: str, *, wrapwidth: int = 79) -> polib.POFile | None:
     """Parse ``text`` if it is in the layout the fast path knows, else return None."""
     source = text.replace("\r\n", "\n") if "\r" in text else text
