@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from . import __version__, poformat
+from . import __version__, poformat, poread
 from .errors import CatalogError
 from .model import (
     Article,
@@ -256,7 +256,15 @@ def stamp_header(po: polib.POFile, template: polib.POFile) -> None:
 
 
 def parse_catalog(text: str, path: str) -> polib.POFile:
-    """Parse a PO file's text; errors name the file and line and say what to fix."""
+    """Parse a PO file's text; errors name the file and line and say what to fix.
+
+    Well-formed catalogues (all that gettext tools and locpipe write) take poread's fast,
+    strict path; anything else is checked line by line here and read by polib.
+    """
+    fast = poread.fast_parse(text)
+    if fast is not None:
+        _check_catalog(fast, path)
+        return fast
     conflict = _CONFLICT.search(text)
     if conflict is not None:
         line = text.count("\n", 0, conflict.start()) + 1
@@ -275,13 +283,17 @@ def parse_catalog(text: str, path: str) -> polib.POFile:
             path,
             int(match.group(1)) if match else None,
         ) from e
+    _check_catalog(po, path)
+    return po
+
+
+def _check_catalog(po: polib.POFile, path: str) -> None:
     _check_duplicates(po, path)
     charset = po.metadata.get("Content-Type", "")
     if charset and "charset=" in charset and not re.search(r"charset=utf-?8", charset, re.I):
         raise CatalogError(
             f"catalogue is not UTF-8 ({charset}); convert it with msgconv --to-code=UTF-8", path, 1
         )
-    return po
 
 
 def _check_syntax(text: str, path: str) -> None:

@@ -10,6 +10,13 @@ breaker, measures columns with its ``uc_width`` and never breaks inside a
 format directive; all three are reproduced here, the first two from an
 embedded table of every code point's line-break class and width (dumped from
 libunistring 1.0, Unicode 14; the tests compare it with the system library).
+Where the system has libunistring 1.0 itself (Debian's ``libunistring2``,
+which gettext needs), the filling is left to it through ctypes: one call per
+string to ``ulc_width_linebreaks_v2``, the function msgcat calls, on the same
+bytes, so its cuts are msgcat's by construction and come several times
+faster. Without it, or with ``LOCPIPE_PURE_PYTHON_LINEBREAKS=1`` in the
+environment, the pure-Python breaker does the same work; the tests compare
+both with msgcat.
 
 What msgcat normalises, ``dumps`` normalises the same way: flags are reordered
 (fuzzy, formats in gettext's order, range, no-wrap) and unknown ones dropped,
@@ -48,7 +55,10 @@ from __future__ import annotations
 
 import base64
 import bisect
+import ctypes
+import ctypes.util
 import functools
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -293,7 +303,9 @@ def _columns(text: str) -> Sequence[int]:
 
 def _width(text: str) -> int:
     """Return the display width of ``text`` in columns, as uc_width counts them."""
-    return _columns(text)[-1]
+    if (text.isascii() and text.isprintable()) or _irregular_width().search(text) is None:
+        return len(text)
+    return sum(text.translate(_WIDTH_OF).encode("latin-1"))
 
 
 def _fill(text: str, limit: int, startcol: int, guarded: Iterable[int]) -> list[int]:
@@ -320,6 +332,80 @@ def _fill(text: str, limit: int, startcol: int, guarded: Iterable[int]) -> list[
     if last_cut >= 0 and column + columns[-1] - columns[piece_start] > limit:
         cuts.append(last_cut)
     return cuts
+
+
+# The same filling done by the system's libunistring, when it is the 1.0 that
+# the table above was dumped from: msgcat 0.21's write-po.c calls exactly this
+# function (ulc_width_linebreaks_v2, the v2 name that its header maps
+# ulc_width_linebreaks to) on exactly these bytes, so the cuts are msgcat's by
+# construction, at a fraction of the cost. Any other version, or none, and the
+# pure-Python `_fill` does the work, so output never depends on the machine.
+
+_Filler = Callable[[str, int, int, Iterable[int]], list[int]]
+_LIBUNISTRING_SERIES = 0x0100  # major << 8 | minor
+_UC_BREAK_PROHIBITED, _UC_BREAK_POSSIBLE = 1, 2
+_PURE_PYTHON_VARIABLE = "LOCPIPE_PURE_PYTHON_LINEBREAKS"
+
+
+def _load_libunistring_fill() -> _Filler | None:
+    """Return a filler over the system libunistring 1.0, or None if there is none."""
+    name = ctypes.util.find_library("unistring")
+    if name is None:
+        return None
+    try:
+        library = ctypes.CDLL(name)
+        version = ctypes.c_int.in_dll(library, "_libunistring_version").value
+        function = library.ulc_width_linebreaks_v2
+    except (OSError, AttributeError, ValueError):
+        return None
+    if version >> 8 != _LIBUNISTRING_SERIES:
+        return None
+    function.argtypes = [
+        ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+        ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+    ]  # fmt: skip
+    function.restype = ctypes.c_int
+
+    def fill(text: str, limit: int, startcol: int, guarded: Iterable[int]) -> list[int]:
+        """Return where ulc_width_linebreaks_v2 cuts ``text`` (character indexes)."""
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, which only Python can measure
+            return _fill(text, limit, startcol, guarded)
+        size = len(data)
+        ascii_only = size == len(text)  # then byte offsets are character indexes
+        overrides = None
+        if guarded:
+            marks = bytearray(size)
+            for index in guarded:
+                if 0 <= index < len(text):
+                    offset = index if ascii_only else len(text[:index].encode("utf-8"))
+                    marks[offset] = _UC_BREAK_PROHIBITED
+            overrides = bytes(marks)
+        # Buffer sizes are powers of two: ctypes keeps every array type it makes.
+        result = (ctypes.c_char * (1 << size.bit_length()))()
+        function(data, size, limit, startcol, 0, overrides, b"UTF-8", result)
+        raw = result.raw
+        cuts: list[int] = []
+        cut = raw.find(_UC_BREAK_POSSIBLE, 0, size)
+        index = previous = 0
+        while cut >= 0:
+            index = cut if ascii_only else index + len(data[previous:cut].decode("utf-8"))
+            cuts.append(index)
+            previous, cut = cut, raw.find(_UC_BREAK_POSSIBLE, cut + 1, size)
+        return cuts
+
+    return fill
+
+
+def _choose_filler() -> _Filler:
+    """Prefer libunistring 1.0, unless $LOCPIPE_PURE_PYTHON_LINEBREAKS is set (tests, debugging)."""
+    if os.environ.get(_PURE_PYTHON_VARIABLE):
+        return _fill
+    return _load_libunistring_fill() or _fill
+
+
+_FILL = _choose_filler()
 
 
 # ---------------------------------------------------------------------------
@@ -628,10 +714,8 @@ def _parse_flags(flags: tuple[str, ...]) -> _Flags:
 # ---------------------------------------------------------------------------
 # Strings.
 
-_ESCAPES = str.maketrans(
-    {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-     "\v": "\\v", "\\": "\\\\", '"': '\\"'}
-)  # fmt: skip
+_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "\v": "\\v", "\\": "\\\\", '"': '\\"'}  # fmt: skip
 _ESCAPABLE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
 _ESCAPE_PAIR = re.compile(r"\\.", re.DOTALL)
 _PORTION = re.compile(r"[^\n]*\n|[^\n]+")
@@ -661,8 +745,37 @@ class _Guards:
         """Map the guarded indexes inside ``portion`` (at ``offset``) to its escaped text."""
         if self._language is None:
             return []
-        inside = sorted(g - offset for g in self._indexes if offset <= g < offset + len(portion))
-        return [index + len(_ESCAPABLE.findall(portion, 0, index)) for index in inside]
+        end = offset + len(portion)
+        inside = sorted(g - offset for g in self._indexes if offset <= g < end)
+        escapes = [match.start() for match in _ESCAPABLE.finditer(portion)] if inside else []
+        return [index + bisect.bisect_left(escapes, index) for index in inside]
+
+
+def _no_guards() -> list[int]:
+    """Guard nothing: the entry has no format whose directives matter."""
+    return []
+
+
+def _escape(portion: str) -> str:
+    """Escape a portion as write-po.c does; most have nothing to escape."""
+    if portion.isprintable() and '"' not in portion and "\\" not in portion:
+        return portion  # the quick test for the usual case: no control character either
+    if portion.endswith("\n"):  # the other usual case, a line of a multi-line string
+        return _escape(portion[:-1]) + "\\n"
+    return _ESCAPABLE.sub(_escape_match, portion)
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    return _ESCAPES[match[0]]
+
+
+def _surely_fits(text: str, room: int) -> bool:
+    """Tell cheaply whether ``text`` fits in ``room`` columns; False means "fill to know".
+
+    Filling a text that fits cuts nothing, so a wrong False only costs time. No
+    character is wider than 2 columns; only texts that might fit are measured.
+    """
+    return 2 * len(text) <= room or (len(text) <= room and _width(text) <= room)
 
 
 def _cuts(
@@ -670,37 +783,87 @@ def _cuts(
 ) -> list[int]:
     """Return where msgcat starts new lines inside one escaped portion."""
     limit = field.limit
-    if limit is None or startcol + 2 * len(text) <= limit or startcol + _width(text) <= limit:
+    if limit is None or _surely_fits(text, limit - startcol):
         return []
-    blocked = [match.start() + 1 for match in _ESCAPE_PAIR.finditer(text)]
+    blocked = guards()
+    if len(text) != len(portion):  # something was escaped: never split an escape pair
+        blocked += [match.start() + 1 for match in _ESCAPE_PAIR.finditer(text)]
     if portion.endswith("\n"):
         blocked.append(len(text) - 2)  # never orphan the final "\n"
-    return _fill(text, limit, startcol, blocked + guards())
+    return _FILL(text, limit, startcol, blocked)
 
 
-def _write_field(out: list[str], field: _Field, keyword: str, value: str) -> None:
+def _first_cuts(
+    text: str, portion: str, keyword: str, field: _Field, guards: Callable[[], list[int]]
+) -> tuple[bool, list[int]]:
+    """Fill a field's first portion, which is alone; return (moved to its own line, cuts).
+
+    write-po.c fills it from after the keyword and, if that cuts, writes ``keyword ""`` and
+    fills again from column 0. Filling from column 0 is done first here because it usually
+    settles both: until a filling first cuts, its column is the same as another filling's
+    from a later start plus the difference (or equal, after a mandatory break), so when
+    filling from column 0 cuts, filling from any later column cuts too.
+    """
+    startcol = len(keyword) + 1
+    limit = field.limit
+    if limit is None or not text:
+        return False, []
+    if startcol > limit:
+        return True, _cuts(text, portion, 0, field, guards)
+    if _surely_fits(text, limit - startcol):
+        return False, []
+    cuts = _cuts(text, portion, 0, field, guards)
+    return bool(cuts or _cuts(text, portion, startcol, field, guards)), cuts
+
+
+def _write_field(out: list[str], field: _Field, keyword: str, value: str | None) -> None:
     """Append ``keyword "value"`` lines, split and wrapped as write-po.c's wrap() does."""
+    if not value:
+        if value is not None:
+            out.append(f'{field.prefix}{keyword} ""')
+        return
+    if "\n" not in value:
+        text = _escape(value)
+        if field.limit is None or _surely_fits(text, field.limit - len(keyword) - 1):
+            out.append(f'{field.prefix}{keyword} "{text}"')  # one line, the usual case
+            return
+    out.extend(_wrapped_lines(field, keyword, value))
+
+
+# Big enough for the strings of an article's catalogue, which `update` may write three
+# times in a row; bigger costs more than it saves when each string is written once.
+@functools.lru_cache(maxsize=128)
+def _wrapped_lines(field: _Field, keyword: str, value: str) -> tuple[str, ...]:
+    """Return the lines of a field that may need several; cached for catalogues written twice."""
     portions = _PORTION.findall(value) if "\n" in value else [value]
-    guards = _Guards(value, field.language, keyword.startswith("msgstr"))
-    head = f"{field.prefix}{keyword} "
-    first, offset = True, 0
-    for number, portion in enumerate(portions, 1):
-        text = portion.translate(_ESCAPES)
-        portion_guards = functools.partial(guards.escaped, portion, offset)
-        cuts = _cuts(text, portion, len(keyword) + 1 if first else 0, field, portion_guards)
-        if first and text and (number < len(portions) or cuts or _starts_too_far(field, keyword)):
-            out.append(head + '""')
-            first = False
+    language = field.language
+    guards = _Guards(value, language, keyword.startswith("msgstr")) if language else None
+    prefix = field.prefix
+    lead = f"{prefix}{keyword} "
+    out: list[str] = []
+    if len(portions) > 1:  # then the first portion starts on a line of its own too
+        out.append(lead + '""')
+        lead = prefix
+    offset = 0
+    for portion in portions:
+        text = _escape(portion)
+        portion_guards = (
+            functools.partial(guards.escaped, portion, offset) if guards else _no_guards
+        )
+        if offset or len(portions) > 1:
             cuts = _cuts(text, portion, 0, field, portion_guards)
-        bounds = [0, *cuts, len(text)]
-        out.append(f'{head if first else field.prefix}"{text[: bounds[1]]}"')
-        out.extend(f'{field.prefix}"{text[a:b]}"' for a, b in pairwise(bounds[1:]))
-        first, offset = False, offset + len(portion)
-
-
-def _starts_too_far(field: _Field, keyword: str) -> bool:
-    """Tell whether the string after ``keyword`` would start past the wrapping limit."""
-    return field.limit is not None and len(keyword) + 1 > field.limit
+        else:
+            own_line, cuts = _first_cuts(text, portion, keyword, field, portion_guards)
+            if own_line:
+                out.append(lead + '""')
+                lead = prefix
+        if cuts:
+            out.append(f'{lead}"{text[: cuts[0]]}"')
+            out += [f'{prefix}"{text[a:b]}"' for a, b in pairwise([*cuts, len(text)])]
+        else:
+            out.append(f'{lead}"{text}"')
+        lead, offset = prefix, offset + len(portion)
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------
@@ -709,34 +872,34 @@ def _starts_too_far(field: _Field, keyword: str) -> bool:
 
 def _comment_lines(out: list[str], text: str, mark: str) -> None:
     """Append one ``mark text`` line per line of ``text`` (a bare mark when empty)."""
-    if text:
+    if "\n" in text:
         out.extend(f"{mark} {line}" if line else mark for line in text.split("\n"))
-
-
-def _references(occurrences: Iterable[tuple[str, str | int]]) -> list[str]:
-    """Render each distinct ``file:line`` once, as msgcat does: no leading ``./``, plain numbers."""
-    seen: set[tuple[str, str]] = set()
-    references = []
-    for path, line in occurrences:
-        plain = isinstance(line, int) or (line.isascii() and line.isdigit())
-        number = str(int(line)) if plain else str(line)
-        if (path, number) not in seen:
-            seen.add((path, number))
-            while path.startswith("./"):
-                path = path[2:]
-            references.append(f"{path}:{number}" if number else path)
-    return references
+    elif text:
+        out.append(f"{mark} {text}")
 
 
 def _reference_lines(
-    out: list[str], occurrences: Sequence[tuple[str, str]], page_width: int
+    out: list[str], occurrences: Sequence[tuple[str, str | int]], page_width: int
 ) -> None:
-    """Append ``#:`` lines, filled to the page width the way msgcat fills them."""
+    """Append ``#:`` lines, filled to the page width the way msgcat fills them.
+
+    Each distinct ``file:line`` is written once, with no leading ``./`` and a plain number.
+    """
     if not occurrences:
         return
     line, column = "#:", 2
-    for reference in _references(occurrences):
-        size = len(reference.encode("utf-8")) + 1
+    seen: set[tuple[str, str]] = set()
+    for path, line_number in occurrences:
+        number = str(line_number)
+        if number.isdigit() and number.isascii():
+            number = number.lstrip("0") or "0"
+        if (path, number) in seen:
+            continue
+        seen.add((path, number))
+        while path.startswith("./"):
+            path = path[2:]
+        reference = f"{path}:{number}" if number else path
+        size = (len(reference) if reference.isascii() else len(reference.encode("utf-8"))) + 1
         if column > 2 and column + size > page_width:
             out.append(line)
             line, column = "#:", 2
@@ -764,25 +927,17 @@ def _msgstrs(entry: polib.POEntry) -> list[tuple[str, str]]:
     return [(f"msgstr[{index}]", value) for index, value in forms]
 
 
-def _fields(
-    entry: polib.POEntry, layout: _Layout, flags: _Flags
-) -> Iterator[tuple[_Field, str, str | None]]:
-    """Yield the keyword fields of an entry, previous ones first, with their layout."""
+@functools.lru_cache(maxsize=64)
+def _field_layouts(layout: _Layout, obsolete: bool, flags: _Flags) -> tuple[_Field, _Field]:
+    """Return how an entry's previous fields and its current ones are written."""
     language = flags.language
     wraps = layout.wrap and not flags.no_wrap
-    prefix, previous_prefix = ("#~ ", "#~| ") if entry.obsolete else ("", "#| ")
+    prefix, previous_prefix = ("#~ ", "#~| ") if obsolete else ("", "#| ")
     previous = _Field(
         previous_prefix, layout.page_width - 2 - len(previous_prefix) if wraps else None, language
     )
     current = _Field(prefix, layout.page_width - 2 - len(prefix) if wraps else None, language)
-    yield previous, "msgctxt", entry.previous_msgctxt
-    yield previous, "msgid", entry.previous_msgid
-    yield previous, "msgid_plural", entry.previous_msgid_plural
-    yield current, "msgctxt", entry.msgctxt
-    yield current, "msgid", entry.msgid
-    yield current, "msgid_plural", entry.msgid_plural or None
-    for keyword, value in _msgstrs(entry):
-        yield current, keyword, value
+    return previous, current
 
 
 def _live_flags(entry: polib.POEntry) -> list[str]:
@@ -792,20 +947,26 @@ def _live_flags(entry: polib.POEntry) -> list[str]:
     return entry.flags
 
 
-def _entry_lines(entry: polib.POEntry, layout: _Layout) -> list[str]:
-    """Render one entry as msgcat's message_print (or message_print_obsolete) does."""
-    out: list[str] = []
+def _entry_lines(out: list[str], entry: polib.POEntry, layout: _Layout) -> None:
+    """Append one entry's lines as msgcat's message_print (or message_print_obsolete) does."""
     flags = _parse_flags(tuple(_live_flags(entry)))
     _comment_lines(out, entry.tcomment, "#")
     _comment_lines(out, entry.comment, "#.")
     _reference_lines(out, entry.occurrences, layout.page_width)
-    flag_line = flags.translated_line if _msgstrs(entry)[0][1] else flags.untranslated_line
+    msgstrs = _msgstrs(entry)
+    flag_line = flags.translated_line if msgstrs[0][1] else flags.untranslated_line
     if flag_line:
         out.append(flag_line)
-    for field, keyword, value in _fields(entry, layout, flags):
-        if value is not None:
-            _write_field(out, field, keyword, value)
-    return out
+    previous, current = _field_layouts(layout, entry.obsolete, flags)
+    if (entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural) != (None,) * 3:
+        _write_field(out, previous, "msgctxt", entry.previous_msgctxt)
+        _write_field(out, previous, "msgid", entry.previous_msgid)
+        _write_field(out, previous, "msgid_plural", entry.previous_msgid_plural)
+    _write_field(out, current, "msgctxt", entry.msgctxt)
+    _write_field(out, current, "msgid", entry.msgid)
+    _write_field(out, current, "msgid_plural", entry.msgid_plural or None)
+    for keyword, value in msgstrs:
+        _write_field(out, current, keyword, value)
 
 
 def _header_entry(catalogue: polib.POFile) -> polib.POEntry | None:
@@ -820,15 +981,14 @@ def _header_entry(catalogue: polib.POFile) -> polib.POEntry | None:
     return polib.POEntry(msgid="", msgstr=msgstr, flags=flags, tcomment=catalogue.header)
 
 
-def _blocks(catalogue: polib.POFile, layout: _Layout) -> Iterator[list[str]]:
-    """Yield the line blocks of the header, the live entries, then the obsolete ones."""
-    header = _header_entry(catalogue)
+def _in_order(catalogue: polib.POFile, header: polib.POEntry | None) -> Iterator[polib.POEntry]:
+    """Yield the entries msgcat writes, in its order: header, live entries, obsolete ones."""
     if header is not None:
-        yield _entry_lines(header, layout)
-    yield from (_entry_lines(entry, layout) for entry in catalogue if not entry.obsolete)
+        yield header
+    yield from (entry for entry in catalogue if not entry.obsolete)
     for entry in catalogue:
         if entry.obsolete and _msgstrs(entry)[0][1]:
-            yield _entry_lines(entry, layout)
+            yield entry
 
 
 def dumps(catalogue: polib.POFile, *, width: int = 79, wrap: bool = True) -> str:
@@ -845,12 +1005,15 @@ def dumps(catalogue: polib.POFile, *, width: int = 79, wrap: bool = True) -> str
     msgstr "Cześć"
     """
     layout = _Layout(width, wrap)
-    blocks = ["\n".join(block) + "\n" for block in _blocks(catalogue, layout)]
-    if _header_entry(catalogue) is None and catalogue.header and blocks:
-        lead: list[str] = []
-        _comment_lines(lead, catalogue.header, "#")
-        blocks[0] = "\n".join(lead) + "\n" + blocks[0]
-    return "\n".join(blocks)
+    header = _header_entry(catalogue)
+    out: list[str] = []
+    for entry in _in_order(catalogue, header):
+        if out:
+            out.append("")  # a blank line between entries
+        elif header is None and catalogue.header:
+            _comment_lines(out, catalogue.header, "#")  # kept on the first entry
+        _entry_lines(out, entry, layout)
+    return "\n".join(out) + "\n" if out else ""
 
 
 # ---------------------------------------------------------------------------

@@ -369,7 +369,8 @@ class _Walker:
             return
         if self.verbatim:
             return
-        run = self._touch(start)
+        # A closing event's range starts where its element did: it cannot end a line break.
+        run = self._touch(start) if opening or self.run is None else self.run
         if opening and tag in ("Link", "Image") and value[tag]["link_type"] in _REFERENCES:
             self.labels.add(normalize_label(value[tag]["id"]))
         if opening:
@@ -418,7 +419,7 @@ class _Walker:
             self.run = _Run(start=self._escape_start(start), end=start)
         elif self.run.pending is not None:
             kind, b_start, b_end = self.run.pending
-            self.run.breaks.append((kind, b_start, b_end, self._escape_start(start)))
+            self.run.breaks.append((kind, b_start, b_end, max(b_end, self._escape_start(start))))
             self.run.pending = None
         return self.run
 

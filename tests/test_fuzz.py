@@ -68,6 +68,7 @@ def test_identity_is_byte_exact(text: str) -> None:
 @example("słowo  \nsłowo\n---")  # found by fuzzing: a hard break inside a setext heading
 @example("#słowo  \nsłowo\n---")  # found by fuzzing: '#' without a space is no ATX heading
 @example('[a]\n[^1]: \n[a]: /u "t"')  # found by fuzzing: a definition inside a footnote
+@example("słowo![<b>\n]()")  # found by fuzzing: a line break just before an element's end
 def test_pseudo_translation_keeps_structure(text: str) -> None:
     article = _article(text)
     translations = {u.key: pseudo_text(u.msgid, article.references) for u in article.units}

@@ -217,8 +217,15 @@ def msgcat(tmp_path_factory: pytest.TempPathFactory) -> Msgcat:
         pytest.fail(f"these tests pin GNU gettext 0.21, found {version.stdout.splitlines()[0]}")
     workdir = tmp_path_factory.mktemp("msgcat")
     counter = itertools.count()
+    # Each comparison runs once per line breaker with the same inputs: ask msgcat once.
+    answers: dict[tuple[str, int | None], str] = {}
 
     def run(text: str, width: int | None = 79) -> str:
+        if (text, width) not in answers:
+            answers[text, width] = run_msgcat(text, width)
+        return answers[text, width]
+
+    def run_msgcat(text: str, width: int | None) -> str:
         number = next(counter)
         source, target = workdir / f"in{number}.po", workdir / f"out{number}.po"
         source.write_bytes(text.encode("utf-8"))
@@ -238,8 +245,26 @@ def assert_same(expected: str, actual: str) -> None:
     assert actual == expected
 
 
+@pytest.fixture(params=["libunistring", "python"])
+def linebreaker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Fill lines with the system libunistring 1.0 (the default), then with pure Python."""
+    if request.param == "libunistring":
+        filler = poformat._load_libunistring_fill()
+        if filler is None:
+            pytest.fail(
+                "libunistring 1.0 (Debian: libunistring2, a dependency of gettext) is required"
+            )
+    else:
+        filler = poformat._fill
+    monkeypatch.setattr(poformat, "_FILL", filler)
+    poformat._wrapped_lines.cache_clear()  # lines filled by the other breaker must not be reused
+    yield request.param
+    poformat._wrapped_lines.cache_clear()
+
+
 @pytest.mark.parametrize("width", [79, None])
 @pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.usefixtures("linebreaker")
 def test_handwritten_catalogues_match_msgcat(msgcat: Msgcat, case: str, width: int | None) -> None:
     text = HEADER + CASES[case]
     expected = msgcat(text, width)
@@ -247,11 +272,13 @@ def test_handwritten_catalogues_match_msgcat(msgcat: Msgcat, case: str, width: i
 
 
 @pytest.mark.parametrize("width", [20, 40, 60, 100, 200])
+@pytest.mark.usefixtures("linebreaker")
 def test_other_page_widths_match_msgcat(msgcat: Msgcat, width: int) -> None:
     text = HEADER + "".join(CASES.values())
     assert_same(msgcat(text, width), dumps(polib.pofile(text), width=width))
 
 
+@pytest.mark.usefixtures("linebreaker")
 def test_header_without_fuzzy_and_catalogue_without_header(msgcat: Msgcat) -> None:
     plain = HEADER.replace("#, fuzzy\n", "") + CASES["strings-and-escapes"]
     assert_same(msgcat(plain), dumps(polib.pofile(plain)))
@@ -266,6 +293,7 @@ def test_empty_catalogue_is_empty() -> None:
     assert dumps(polib.POFile()) == ""
 
 
+@pytest.mark.usefixtures("linebreaker")
 def test_obsolete_previous_fields_are_written_where_msgcat_writes_them(msgcat: Msgcat) -> None:
     """polib drops ``#~|`` lines on reading, but entries built in code keep them."""
     po = polib.pofile(HEADER)
@@ -286,6 +314,7 @@ def test_obsolete_previous_fields_are_written_where_msgcat_writes_them(msgcat: M
     assert_same(msgcat(written, None), dumps(po, wrap=False))
 
 
+@pytest.mark.usefixtures("linebreaker")
 def test_what_polib_loses_on_reading_is_the_only_difference(msgcat: Msgcat) -> None:
     """Document the reading gaps: they are polib's, and dumps matches msgcat elsewhere."""
     text = HEADER + (
@@ -382,12 +411,14 @@ def catalogues(draw: st.DrawFn) -> polib.POFile:
     return po
 
 
+@pytest.mark.usefixtures("linebreaker")
 @settings(
     max_examples=150,
     deadline=None,
     derandomize=True,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow],
+    # The line breaker fixture is the same for every example of a run.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(po=catalogues())
 def test_random_catalogues_match_msgcat(msgcat: Msgcat, po: polib.POFile) -> None:
@@ -454,6 +485,7 @@ def polish_catalogues(
     return catalogues
 
 
+@pytest.mark.usefixtures("linebreaker")
 def test_polish_catalogues_from_wheels_round_trip(
     msgcat: Msgcat, polish_catalogues: dict[str, str]
 ) -> None:
@@ -581,3 +613,79 @@ def test_filling_matches_u32_width_linebreaks(libunistring: ctypes.CDLL) -> None
             start,
             blocked,
         )
+
+
+# ---------------------------------------------------------------------------
+# The fast paths: libunistring through ctypes, and the shortcuts taken around it.
+
+FILL_PIECES = [
+    "a", "słowo", "zażółć", "日本語", "👍🏽", "🇵🇱", "e\u0301", " ", "  ", "\u00a0", "\u200b", "-",
+    "—", "/", ".", ",", "(", ")", "%s", "\u2028", "\\\\", '\\"', "\\n", "\x01",
+    "\x00", "\ud800", "https://example.com/a",
+]  # fmt: skip
+
+
+def random_fill_cases(seed: int, count: int) -> Iterator[tuple[str, int, int, list[int]]]:
+    """Yield (text, width, start column, guarded indexes), guards anywhere, even past the end."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        text = "".join(rng.choice(FILL_PIECES) for _ in range(rng.randint(0, 40)))
+        guarded = rng.sample(range(-2, len(text) + 2), min(len(text), rng.randint(0, 4)))
+        yield text, rng.randint(1, 80), rng.randint(0, 20), guarded
+
+
+def test_libunistring_is_the_default_breaker_unless_pure_python_is_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(poformat._PURE_PYTHON_VARIABLE, raising=False)
+    chosen = poformat._choose_filler()
+    assert chosen is not poformat._fill
+    assert chosen.__qualname__.startswith("_load_libunistring_fill")
+    monkeypatch.setenv(poformat._PURE_PYTHON_VARIABLE, "1")
+    assert poformat._choose_filler() is poformat._fill
+
+
+def test_only_libunistring_1_0_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another series may break differently from the table: then the pure-Python breaker works."""
+    assert poformat._load_libunistring_fill() is not None
+    monkeypatch.setattr(poformat, "_LIBUNISTRING_SERIES", 0x0101)
+    assert poformat._load_libunistring_fill() is None
+
+
+def test_libunistring_filling_matches_python_filling() -> None:
+    """Byte offsets of UTF-8 text map back to character indexes, guards to bytes."""
+    native = poformat._load_libunistring_fill()
+    assert native is not None
+    for text, width, start, guarded in random_fill_cases(2028, 5000):
+        expected = poformat._fill(text, width, start, guarded)
+        assert native(text, width, start, guarded) == expected, (ascii(text), width, start)
+
+
+def test_filling_from_column_zero_cuts_whenever_a_later_start_would() -> None:
+    """The reason ``_first_cuts`` may skip msgcat's first try when filling from 0 cuts."""
+    native = poformat._load_libunistring_fill()
+    assert native is not None
+    for text, width, start, guarded in random_fill_cases(79, 3000):
+        for fill in (native, poformat._fill):
+            if fill(text, width, 0, guarded):
+                assert fill(text, width, start, guarded), (ascii(text), width, start)
+
+
+def test_string_widths_match_uc_width(libunistring: ctypes.CDLL) -> None:
+    """``_width`` (and its ASCII shortcut) sums uc_width, negative widths counting 0."""
+    assert max(poformat._unicode_table()[2]) == 2  # what _surely_fits relies on
+    rng = random.Random(2)
+    alphabet = [*FILL_PIECES, "\t", "\x7f", "\u0085", "\u00ad", "中", "\ufe0f", "~"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        widths = (libunistring.uc_width(ord(char), b"UTF-8") for char in text)
+        assert poformat._width(text) == sum(max(width, 0) for width in widths), ascii(text)
+
+
+@given(st.lists(st.sampled_from([*PIECES, "\v", "\f", "\b", "\n\n"])).map("".join))
+def test_escaping_is_write_pos(text: str) -> None:
+    names = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
+    escaped = "".join(
+        "\\" + names.get(char, char) if char in names or char in '\\"' else char for char in text
+    )
+    assert poformat._escape(text) == escaped
