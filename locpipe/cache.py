@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +32,7 @@ from pathlib import Path
 FOLDER = ".locpipe-cache"
 """The cache folder in the project (gitignored; also holds translate's answers)."""
 FILE = "build.sqlite3"
-_SCHEMA = 2
+_SCHEMA = 3
 _LIBRARIES = ("polib", "pyromark", "babel", "jinja2", "pyyaml", "tomlkit", "rapidfuzz",
               "markupsafe")
 """Libraries whose behaviour shows in what locpipe writes: a new version invalidates."""
@@ -265,34 +266,67 @@ Row = tuple[tuple[bool, int, int], str, str | None, str, str]
 """An item as a lookup reads it (see :data:`locpipe.memory.Row`)."""
 
 
-def _store_items(db: sqlite3.Connection, digest_: str, items: Sequence[Item]) -> None:
-    from .memory import element_keys
+_ENTRY_BITS = 20
+"""A memory item's row in the word index is its catalogue's id shifted by this, plus its
+number: catalogues of more entries than this allows are not indexed."""
+_USABLE = re.compile(
+    "[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u05d0-\u05ea\u0620-\u064a"
+    "\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fcb\uac00-\ud7a3]")
+"""Letters that SQLite's full-text tokenizer (Unicode 6.1) surely keeps in words: a word
+with one of them can be looked up in the index; any other word is looked for in all texts."""
 
+
+def _text_key(msgid: str) -> int:
+    return int.from_bytes(hashlib.sha256(msgid.encode("utf-8")).digest()[:8], "big",
+                          signed=True)
+
+
+def _store_items(db: sqlite3.Connection, digest_: str, items: Sequence[Item]) -> None:
+    from .similarity import MIN_WORDS, tokens
+
+    if len(items) >= 1 << _ENTRY_BITS:
+        return
     cursor = db.execute("INSERT OR IGNORE INTO catalogues (hash) VALUES (?)", (digest_,))
     if not cursor.rowcount:
         return
-    cat = cursor.lastrowid
-    db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-        (cat, n, msgid, msgctxt, msgstr, int(obsolete), len(msgid.lower()),
-         int(bool(element_keys(msgid))))
-        for n, (msgid, msgctxt, msgstr, obsolete) in enumerate(items)])
-    db.executemany("INSERT OR IGNORE INTO words VALUES (?, ?, ?)", [
-        (element, cat, n) for n, (msgid, *_) in enumerate(items)
-        for element in element_keys(msgid)])
+    cat = int(cursor.lastrowid or 0)
+    rows, words = [], []
+    for n, (msgid, msgctxt, msgstr, obsolete) in enumerate(items):
+        found = tokens(msgid)
+        long = len(found) >= MIN_WORDS
+        rows.append((cat, n, msgid, msgctxt, msgstr, int(obsolete), len(msgid.lower()),
+                     int(long), _text_key(msgid)))
+        if long:
+            words.append(((cat << _ENTRY_BITS) | n, " ".join(found)))
+    db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)", words)
 
 
 def _drop_items(db: sqlite3.Connection, live: set[str]) -> None:
     """Forget the items of catalogue versions that are gone, once they are many."""
+    from .similarity import tokens
+
     stored = dict(db.execute("SELECT hash, id FROM catalogues").fetchall())
     stale = [stored[h] for h in stored.keys() - live]
     if len(stale) * 4 < len(stored):
         return
-    for start in range(0, len(stale), 500):
-        chunk = [(cat,) for cat in stale[start : start + 500]]
-        db.executemany("DELETE FROM catalogues WHERE id = ?", chunk)
-        db.executemany("DELETE FROM items WHERE cat = ?", chunk)
-    marks = ",".join(str(int(cat)) for cat in stale)
-    db.execute(f"DELETE FROM words WHERE cat IN ({marks})")
+    for cat in stale:
+        texts = db.execute("SELECT n, msgid FROM items WHERE cat = ? AND long = 1",
+                           (cat,)).fetchall()
+        db.executemany("INSERT INTO words (words, rowid, text) VALUES ('delete', ?, ?)",
+                       [((cat << _ENTRY_BITS) | n, " ".join(tokens(msgid)))
+                        for n, msgid in texts])
+        db.execute("DELETE FROM items WHERE cat = ?", (cat,))
+        db.execute("DELETE FROM catalogues WHERE id = ?", (cat,))
+
+
+def _phrase(element: str) -> str | None:
+    """The full-text query for a word element (``word\x01k``), or None if it has no
+    letters the index surely keeps."""
+    word = element.split("\x01", 1)[0]
+    if not _USABLE.search(word):
+        return None
+    return '"' + word.replace('"', '""') + '"'
 
 
 class MemoryRows:
@@ -300,10 +334,14 @@ class MemoryRows:
 
     Implements :class:`locpipe.memory.Rows`: each row carries the item's place in the
     memory (obsolete last, then the catalogue's rank, then the entry), which decides ties.
+    Words are found in SQLite's full-text index of the texts, by phrase: a text holding a
+    word holds the phrase the tokenizer makes of it, so no candidate is missed.
     """
 
     _COLUMNS = ("SELECT i.obsolete, l.rank, i.n, i.msgid, i.msgctxt, i.msgstr, l.origin "
                 "FROM items i JOIN live l ON l.cat = i.cat ")
+    _UNKNOWN = 1 << 62
+    """The count given to a word the index cannot look up: it is chosen last."""
 
     def __init__(self, db: sqlite3.Connection, known: Sequence[tuple[int, str, str]],
                  extra: Mapping[int, tuple[str, Sequence[Item]]]) -> None:
@@ -314,6 +352,7 @@ class MemoryRows:
         db.execute("CREATE TEMP TABLE live (rank INTEGER PRIMARY KEY, cat INTEGER, "
                    "origin TEXT)")
         db.execute("CREATE INDEX live_cat ON live (cat)")
+        db.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab(main, words, 'row')")
         db.executemany("INSERT INTO live VALUES (?, ?, ?)",
                        [(rank, ids[h], origin) for rank, origin, h in known])
         self.extra = [(((bool(obsolete), rank, n), msgid, msgctxt, msgstr, origin),
@@ -330,25 +369,32 @@ class MemoryRows:
                 in self.db.execute(sql, parameters)]
 
     def exact(self, msgid: str) -> list[Row]:
-        return self._rows(self._COLUMNS + "WHERE i.msgid = ?", (msgid,)) + [
+        return self._rows(self._COLUMNS + "WHERE i.key = ? AND i.msgid = ?",
+                          (_text_key(msgid), msgid)) + [
             row for row, _ in self.extra if row[1] == msgid]
 
     def counts(self, elements: Sequence[str]) -> dict[str, int]:
-        marks = ",".join("?" * len(elements))
-        found: dict[str, int] = dict(self.db.execute(
-            "SELECT w.element, COUNT(*) FROM words w JOIN live l ON l.cat = w.cat "
-            f"WHERE w.element IN ({marks}) GROUP BY w.element", list(elements)).fetchall())
-        for _, held in self.extra:
-            for element in held.intersection(elements):
-                found[element] = found.get(element, 0) + 1
-        return found
+        """Roughly how common each word is (only the order of the words depends on it)."""
+        words = {e: e.split("\x01", 1)[0].lower() for e in elements}
+        terms = sorted(set(words.values()))
+        marks = ",".join("?" * len(terms))
+        known: dict[str, int] = dict(self.db.execute(
+            f"SELECT term, doc FROM vocabulary WHERE term IN ({marks})", terms).fetchall())
+        return {e: known.get(w, 0) if _phrase(e) is not None else self._UNKNOWN
+                for e, w in words.items()}
 
     def containing(self, elements: Sequence[str]) -> list[Row]:
-        marks = ",".join("?" * len(elements))
+        phrases = [_phrase(e) for e in elements]
+        extra = [row for row, held in self.extra if not held.isdisjoint(elements)]
+        if any(p is None for p in phrases):
+            return self._rows(self._COLUMNS + "WHERE i.long = 1", ()) + extra
+        if not phrases:
+            return extra
+        query = " OR ".join(dict.fromkeys(p for p in phrases if p is not None))
         return self._rows(
-            self._COLUMNS + "WHERE (i.cat, i.n) IN (SELECT cat, n FROM words "
-            f"WHERE element IN ({marks}))", list(elements)) + [
-            row for row, held in self.extra if not held.isdisjoint(elements)]
+            self._COLUMNS + f"WHERE (i.cat, i.n) IN (SELECT rowid >> {_ENTRY_BITS}, "
+            f"rowid & {(1 << _ENTRY_BITS) - 1} FROM words WHERE words MATCH ?)",
+            (query,)) + extra
 
     def widths(self, low: int, high: int, *, short_only: bool) -> list[Row]:
         return self._rows(self._COLUMNS + "WHERE i.width BETWEEN ? AND ?"
@@ -372,10 +418,11 @@ def _create(db: sqlite3.Connection) -> None:
         # Translation-memory items of every catalogue version seen, indexed for lookups.
         db.execute("CREATE TABLE catalogues (id INTEGER PRIMARY KEY, hash TEXT UNIQUE)")
         db.execute("CREATE TABLE items (cat INTEGER, n INTEGER, msgid TEXT, msgctxt TEXT, "
-                   "msgstr TEXT, obsolete INTEGER, width INTEGER, long INTEGER, "
+                   "msgstr TEXT, obsolete INTEGER, width INTEGER, long INTEGER, key INTEGER, "
                    "PRIMARY KEY (cat, n)) WITHOUT ROWID")
-        db.execute("CREATE INDEX items_msgid ON items (msgid)")
+        db.execute("CREATE INDEX items_key ON items (key)")
         db.execute("CREATE INDEX items_width ON items (width)")
-        db.execute("CREATE TABLE words (element TEXT, cat INTEGER, n INTEGER, "
-                   "PRIMARY KEY (element, cat, n)) WITHOUT ROWID")
+        # The words of the long texts, for near matches (rowid: catalogue id and entry).
+        db.execute("CREATE VIRTUAL TABLE words USING fts5(text, content='', "
+                   "tokenize='unicode61 remove_diacritics 0')")
         db.execute(f"PRAGMA user_version = {_SCHEMA}")

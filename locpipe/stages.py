@@ -394,7 +394,8 @@ class _Run:
             except LocpipeError as e:
                 found = e
             self.parsed[locale] = found
-            if isinstance(found, polib.POFile) and self.plan.memory and data is not None:
+            if (isinstance(found, polib.POFile) and self.plan.update and self.plan.memory
+                    and data is not None):
                 digest = cache.digest(data)
                 self.result.items[locale] = (digest, None if digest in self.ctx.items_known
                                              else memory.catalogue_items(found))
