@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 import os
 import re
@@ -158,6 +159,7 @@ PLURAL_CHECK_RANGE = range(1001)
 """The integers on which an existing Plural-Forms must agree with CLDR to be kept."""
 
 
+@functools.lru_cache(maxsize=256)
 def plural_disagreement(value: str, locale: str) -> str | None:
     """Why a Plural-Forms header is wrong for ``locale``, or ``None`` if it is right.
 

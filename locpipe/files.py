@@ -94,17 +94,33 @@ def templates_on_disk(config: Config) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def confined(config: Config, relative: str, article: Article | None = None) -> Path:
-    """The output file, refused when it (or a link on its way) leads outside ``output_dir``."""
+def confined(config: Config, relative: str, article: Article | None = None, *,
+             folders: dict[Path, Path] | None = None) -> Path:
+    """The output file, refused when it (or a link on its way) leads outside ``output_dir``.
+
+    ``folders`` keeps the folders resolved so far in this run: a run writes thousands of
+    pages into a few folders.
+    """
+    folders = {} if folders is None else folders
     path = config.output_path / relative
-    base = config.output_path.resolve()
-    if not path.resolve().is_relative_to(base):
+    base = _resolved(config.output_path, folders)
+    inside = (_resolved(path.parent, folders) / path.name if not path.is_symlink()
+              else path.resolve()).is_relative_to(base)
+    if not inside:
         raise ContentError(
             f"refusing to write {config.output_dir}/{relative}: it leads outside "
             f"{config.output_dir}/ (a symbolic link?); remove the link"
             + (" or rename the article" if article else ""),
             article.path if article else config.output_dir, 1 if article else None)
     return path
+
+
+def _resolved(folder: Path, known: dict[Path, Path]) -> Path:
+    """A folder with every link on its way followed, remembered for the rest of the run."""
+    found = known.get(folder)
+    if found is None:
+        found = known[folder] = folder.resolve()
+    return found
 
 
 def remove(config: Config, report: Report, path: Path) -> None:

@@ -119,6 +119,7 @@ _SURELY_PLAIN = re.compile(r"[^\W\d_][\w .!'\u2019()/-]*")
 """Text that YAML reads back as itself, plain, in block and flow context: it starts with a
 letter and holds no indicator (``: # , ? [ ] { }``), so it is neither a number nor a date."""
 _KEYWORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
+_FLOW_INDICATOR = re.compile(r"[,?\[\]{}]")
 
 
 def yaml_scalar(text: str) -> str:
@@ -132,6 +133,8 @@ def yaml_scalar(text: str) -> str:
     if (_SURELY_PLAIN.fullmatch(text) and not text.endswith(" ")
             and text.lower() not in _KEYWORDS):
         return text
+    if _FLOW_INDICATOR.search(text):
+        return json.dumps(text, ensure_ascii=False)  # ends a plain scalar in flow context
     return _yaml_scalar(text)
 
 

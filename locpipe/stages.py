@@ -118,6 +118,8 @@ class Context:
     """Locales that had no catalogue before the run: their memory is empty."""
     seen: dict[str, str | None] = field(default_factory=dict)
     """The hash of every file the probes read, as it was before the run (this process)."""
+    folders: dict[Path, Path] = field(default_factory=dict)
+    """Output folders resolved so far (links followed), for :func:`files.confined`."""
     items_known: frozenset[str] = frozenset()
     """Catalogue hashes whose memory items the cache holds already."""
 
@@ -895,7 +897,8 @@ def _render_article(run: _Run, article: Article, settings: Publish,
                    for suffix, kind in ((".md", OutputFormat.MARKDOWN),
                                         (".html", OutputFormat.HTML))
                    if kind in config.output_formats]
-        targets = {Path(f).suffix: fs.confined(config, f, article) for f in outputs}
+        targets = {Path(f).suffix: fs.confined(config, f, article, folders=run.ctx.folders)
+                   for f in outputs}
         if not decision.publish:
             for path in targets.values():
                 run.remove(report, path)
