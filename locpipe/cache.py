@@ -24,7 +24,7 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -222,10 +222,14 @@ class Store:
             self._new_items[digest_] = items
 
     @property
+    def has_new_items(self) -> bool:
+        return bool(self._new_items)
+
+    @property
     def dirty(self) -> bool:
         return bool(self._new_memo or self._new_files or self._new_items)
 
-    def save(self, *, live_items: Mapping[str, object] | None = None) -> None:
+    def save(self, *, live_items: Collection[str] | None = None) -> None:
         """Write what this run learnt, in one transaction; do nothing if it learnt nothing.
 
         ``live_items``, if given, holds the hashes of the catalogues as they are now: stored
@@ -239,23 +243,35 @@ class Store:
             ignore = self.path.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by locpipe\n*\n", encoding="utf-8")
-            with contextlib.closing(sqlite3.connect(self.path, timeout=10)) as db:
-                _create(db)
-                with db:
-                    db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
-                                   [(s, k, v) for s, (k, v) in self._new_memo.items()])
-                    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-                                   [(n, json.dumps(list(sig)), h)
-                                    for n, (sig, h) in self._new_files.items()])
-                    for digest_, items in self._new_items.items():
-                        _store_items(db, digest_, items)
-                    if live_items is not None:
-                        _drop_items(db, set(live_items))
+            try:
+                self._write(live_items)
+            except sqlite3.DatabaseError as e:
+                if isinstance(e, sqlite3.OperationalError):
+                    raise  # locked, full disk...: leave it be
+                # Not a database (any more): start a new one.
+                for stale in (self.path, self.path.with_name(self.path.name + "-journal")):
+                    stale.unlink(missing_ok=True)
+                self._write(live_items)
         except (sqlite3.Error, OSError):
             return
         self._new_memo.clear()
         self._new_files.clear()
         self._new_items.clear()
+
+
+    def _write(self, live_items: Collection[str] | None) -> None:
+        with contextlib.closing(sqlite3.connect(self.path or "", timeout=10)) as db:
+            _create(db)
+            with db:
+                db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
+                               [(s, k, v) for s, (k, v) in self._new_memo.items()])
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                               [(n, json.dumps(list(sig)), h)
+                                for n, (sig, h) in self._new_files.items()])
+                for digest_, items in self._new_items.items():
+                    _store_items(db, digest_, items)
+                if live_items is not None:
+                    _drop_items(db, set(live_items))
 
 
 _EXTRA = 32

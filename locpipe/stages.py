@@ -1271,10 +1271,28 @@ class Outcome:
     problems: list[ContentError]
     catalogues: dict[str, list[tuple[str, Path]]]
     """Catalogues on disk before the run, by locale: (name, path), sorted by path."""
+    ran: list[str] = field(default_factory=list)
+    """The jobs that had work to do (the others came whole from the cache), in order."""
+    config: Config | None = None
 
     @property
     def failed(self) -> bool:
         return bool(self.problems) or any(r.failed for r in self.results)
+
+    def save(self) -> None:
+        """Write what the run learnt into the cache.
+
+        New memory items are a sign that catalogues changed: the items of versions no
+        catalogue has any more are then dropped (once they are many).
+        """
+        live: set[str] | None = None
+        if self.store.has_new_items and self.config is not None:
+            live = set()
+            for found in _catalogue_files(self.config).values():
+                for _, path in found:
+                    with contextlib.suppress(OSError):
+                        live.add(cache.digest(path.read_bytes()))
+        self.store.save(live_items=live)
 
 
 def _catalogue_files(config: Config) -> dict[str, list[tuple[str, Path]]]:
@@ -1385,7 +1403,8 @@ def run(
         for digest, items in [*result.items.values(), *result.written_items.items()]:
             if items is not None:
                 store.record_items(digest, items)
-    return Outcome(ordered, store, list(sources), list(problems), catalogues)
+    return Outcome(ordered, store, list(sources), list(problems), catalogues,
+                   [job.name for job in todo], config)
 
 
 class _Tally:
