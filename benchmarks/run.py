@@ -1,13 +1,19 @@
 """Time locpipe against mdpo on generated corpora and print a table.
 
-    python benchmarks/run.py --articles 100 1000 [--mdpo /path/to/python-with-mdpo]
+    python benchmarks/run.py --articles 100 1000 10000 [--mdpo /path/to/python-with-mdpo]
+                             [--jobs N]
 
 For each size it generates a corpus (benchmarks/generate.py), then times, each as its own
-process: cold extract, cold update, render, check, a full cold build, a no-op rerun of
-build, and build after a one-article edit; peak memory (max RSS) of each process. With
-``--mdpo``, mdpo's md2po + po2md run on the same articles in one process (no per-file
-start-up cost, to be fair to it) and the ratio is printed. Results go to stdout and to
-``benchmarks/out/results-<size>.md``. See benchmarks/README.md for recorded results.
+process: cold extract, cold update, render, check, a full cold build (translated
+catalogues, but no templates, no pages and no cache), a no-op rerun of build, check after
+it and once more, and build after a one-article edit (a sentence added to a paragraph; then
+a new paragraph, which the translation memory is asked about). Peak memory is the largest
+sum of the proportional set sizes (PSS: shared pages counted once) of the command and its
+worker processes, sampled every 20 ms. With ``--mdpo``, mdpo's md2po + po2md run on the
+same articles in one process (no per-file start-up cost, to be fair to it) and the ratio
+is printed, against the full build and against a build that writes Markdown only (what
+mdpo writes). Results go to stdout and to ``benchmarks/out/results-<size>.md``; several
+sizes also give a summary of how the cost grows. See benchmarks/README.md for recorded results.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,21 +41,60 @@ LOCPIPE = [sys.executable, "-m", "locpipe"]
 class Timing:
     step: str
     seconds: float
-    max_rss_mb: float
+    peak_mb: float
 
 
-def timed(step: str, argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Timing:
-    """Run a command, return its wall time and its own peak memory."""
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as handle:
+                todo.extend(int(c) for c in handle.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Sampler(threading.Thread):
+    """The peak total PSS of a process and its descendants."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def run(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, sum(_pss_kb(p) for p in _tree(self.pid)))
+            time.sleep(0.02)
+
+
+def timed(step: str, argv: list[str], cwd: Path, env: dict[str, str]) -> Timing:
+    """Run a command; return its wall time and its peak memory, workers included."""
     start = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    sampler = Sampler(process.pid)
+    sampler.start()
+    _, stderr = process.communicate()
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode() if process.stderr else ""
+    sampler.running = False
+    sampler.join()
     if process.returncode not in (0, 1):
-        raise SystemExit(f"{step} failed ({process.returncode}): {stderr}")
-    return Timing(step, seconds, usage.ru_maxrss / 1024)
+        raise SystemExit(f"{step} failed ({process.returncode}): {stderr.decode()}")
+    return Timing(step, seconds, sampler.peak / 1024)
 
 
 FILL = """
@@ -90,27 +136,49 @@ print(f"{t1 - t0:.3f} {t2 - t1:.3f} {len(failed)}")
 """
 
 
-def bench_locpipe(project: Path) -> list[Timing]:
+def _edit_paragraph(project: Path) -> None:
+    article = sorted((project / "content").rglob("*.md"))[0]
+    paragraphs = article.read_text(encoding="utf-8").split("\n\n")
+    paragraphs[2] = paragraphs[2] + " Dodane zdanie."
+    article.write_text("\n\n".join(paragraphs), encoding="utf-8")
+
+
+def _add_paragraph(project: Path) -> None:
+    article = sorted((project / "content").rglob("*.md"))[1]
+    article.write_text(article.read_text(encoding="utf-8")
+                       + "\nZupełnie nowy akapit, którego nie ma w żadnym artykule.\n",
+                       encoding="utf-8")
+
+
+def bench_locpipe(project: Path, jobs: list[str]) -> list[Timing]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "PYTHONPATH": str(HERE.parent)}
-    rows = [
-        timed("extract (cold)", [*LOCPIPE, "extract"], project, env),
-        timed("update (cold)", [*LOCPIPE, "update"], project, env),
-    ]
-    subprocess.run([sys.executable, "-c", FILL], cwd=project, check=True)
-    rows.append(timed("render (cold)", [*LOCPIPE, "render"], project, env))
-    rows.append(timed("check", [*LOCPIPE, "check"], project, env))
+
+    def run(step: str, *command: str) -> Timing:
+        return timed(step, [*LOCPIPE, *command, *jobs], project, env)
+
+    rows = [run("extract (cold)", "extract"), run("update (cold)", "update")]
+    subprocess.run([sys.executable, "-c", FILL], cwd=project, check=True, env=env)
+    rows.append(run("render (cold)", "render"))
+    rows.append(run("check (cold)", "check"))
     # A full cold build: translated catalogues, but no templates, no output, no caches.
     shutil.rmtree(project / "locales" / "templates")
     shutil.rmtree(project / "build", ignore_errors=True)
     shutil.rmtree(project / ".locpipe-cache", ignore_errors=True)
-    rows.append(timed("build (cold)", [*LOCPIPE, "build"], project, env))
-    rows.append(timed("build (no-op rerun)", [*LOCPIPE, "build"], project, env))
-    article = sorted((project / "content").rglob("*.md"))[0]
-    text = article.read_text(encoding="utf-8")
-    paragraphs = text.split("\n\n")
-    paragraphs[2] = paragraphs[2] + " Dodane zdanie."
-    article.write_text("\n\n".join(paragraphs), encoding="utf-8")
-    rows.append(timed("build (one-article edit)", [*LOCPIPE, "build"], project, env))
+    rows.append(run("build (cold)", "build"))
+    rows.append(run("build (no-op rerun)", "build"))
+    rows.append(run("check (after build)", "check"))
+    rows.append(run("check (no-op rerun)", "check"))
+    _edit_paragraph(project)
+    rows.append(run("build (one article: sentence added)", "build"))
+    _add_paragraph(project)
+    rows.append(run("build (one article: new paragraph)", "build"))
+    # What mdpo does: Markdown out, no HTML pages.
+    config = project / "locpipe.toml"
+    config.write_text(config.read_text() + 'output_formats = ["markdown"]\n')
+    shutil.rmtree(project / "locales" / "templates")
+    shutil.rmtree(project / "build", ignore_errors=True)
+    shutil.rmtree(project / ".locpipe-cache", ignore_errors=True)
+    rows.append(run("build (cold, Markdown only)", "build"))
     return rows
 
 
@@ -122,54 +190,94 @@ def bench_mdpo(python: str, content: Path, out: Path) -> tuple[float, float, int
     return float(extract), float(render), int(failed)
 
 
+def machine() -> str:
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            model = next((line.split(":", 1)[1].strip() for line in handle
+                          if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return (f"{model or platform.processor()} ({platform.machine()}), {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def _seconds(rows: list[Timing], step: str) -> float:
+    return next(r.seconds for r in rows if r.step == step)
+
+
 def report(size: int, corpus_mb: float, rows: list[Timing],
            mdpo: tuple[float, float, int] | None) -> str:
     lines = [
         f"### {size} articles, {corpus_mb:.1f} MB of Markdown",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}",
+        f"Machine: {machine()}",
         "",
-        "| step | seconds | MB/s | peak RSS (MB) |",
+        "| step | seconds | MB/s | peak memory (MB) |",
         "|---|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(f"| {row.step} | {row.seconds:.2f} | {corpus_mb / row.seconds:.1f} | "
-                     f"{row.max_rss_mb:.0f} |")
+                     f"{row.peak_mb:.0f} |")
+    cold = _seconds(rows, "build (cold)")
+    markdown = _seconds(rows, "build (cold, Markdown only)")
     if mdpo is not None:
         extract, render, failed = mdpo
-        cold = next(r.seconds for r in rows if r.step == "build (cold)")
+        both = extract + render
         lines += [
             f"| mdpo md2po | {extract:.2f} | {corpus_mb / extract:.1f} | |",
             f"| mdpo po2md | {render:.2f} | {corpus_mb / render:.1f} | |",
             "",
-            f"mdpo crashed on {failed} of {size} articles (counted in its time up to the crash).",
-            f"Full cold pipeline: locpipe build {cold:.2f} s vs mdpo md2po + po2md "
-            f"{extract + render:.2f} s: **{(extract + render) / cold:.1f}x**.",
+            f"mdpo crashed on {failed} of {size} articles (counted in its time up to the "
+            "crash).",
+            f"Full cold pipeline: mdpo md2po + po2md {both:.2f} s; locpipe build "
+            f"{cold:.2f} s (**{both / cold:.2f}x** mdpo's speed), Markdown only "
+            f"{markdown:.2f} s (**{both / markdown:.2f}x**).",
         ]
-    noop = next(r.seconds for r in rows if r.step == "build (no-op rerun)")
-    cold = next(r.seconds for r in rows if r.step == "build (cold)")
+    noop = _seconds(rows, "build (no-op rerun)")
     lines.append(f"No-op rerun: {cold / noop:.1f}x faster than the cold build.")
     return "\n".join(lines) + "\n"
+
+
+def curve(results: dict[int, tuple[float, list[Timing]]]) -> str:
+    """How the cost grows with the corpus: seconds per 1,000 articles at each size."""
+    steps = ["build (cold)", "build (no-op rerun)", "build (one article: sentence added)",
+             "check (cold)"]
+    lines = ["| articles | MB | " + " | ".join(steps) + " | peak memory, cold build (MB) |",
+             "|---:|---:|" + "---:|" * (len(steps) + 1)]
+    for size, (corpus_mb, rows) in sorted(results.items()):
+        cells = [f"{_seconds(rows, s):.2f} s ({1000 * _seconds(rows, s) / size:.2f})"
+                 for s in steps]
+        peak = next(r.peak_mb for r in rows if r.step == "build (cold)")
+        lines.append(f"| {size} | {corpus_mb:.1f} | " + " | ".join(cells) + f" | {peak:.0f} |")
+    return ("Seconds (and seconds per 1,000 articles):\n\n" + "\n".join(lines) + "\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--mdpo", help="a Python interpreter that has mdpo installed")
+    parser.add_argument("--jobs", help="passed to every locpipe command (default: all cores)")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
+    jobs = ["--jobs", args.jobs] if args.jobs else []
+    results = {}
     for size in args.articles:
         base = args.out / f"corpus-{size}"
         shutil.rmtree(base, ignore_errors=True)
         project = base / "project"
         generate(project, size)
         corpus_mb = sum(p.stat().st_size for p in (project / "content").rglob("*.md")) / 1e6
-        rows = bench_locpipe(project)
+        rows = bench_locpipe(project, jobs)
         mdpo = bench_mdpo(args.mdpo, project / "content", base / "mdpo") if args.mdpo else None
         text = report(size, corpus_mb, rows, mdpo)
         print(text)
         (args.out / f"results-{size}.md").write_text(text, encoding="utf-8")
+        results[size] = (corpus_mb, rows)
+    if len(results) > 1:
+        text = curve(results)
+        print(text)
+        (args.out / "curve.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
