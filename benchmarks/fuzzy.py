@@ -8,7 +8,9 @@ a word replaced, added or dropped, punctuation changed), chosen at random across
 articles, and extracts again. Then, from the same catalogues and the same templates:
 
 - locpipe: ``locpipe update`` over the project (per-article matching, and the translation
-  memory of all catalogues), with all cores and with one;
+  memory of all catalogues), with all cores and with one, the whole command (reading,
+  merging and writing 2,000 catalogues, no build cache); and the matching alone (the
+  merges, with the memory of all catalogues, in one process);
 - msgmerge: ``msgmerge --previous`` of the concatenated catalogues (``msgcat --use-first``)
   with the concatenated templates, as one would merge a single catalogue.
 
@@ -37,7 +39,10 @@ import polib  # noqa: E402
 from generate import generate, vocabulary  # noqa: E402
 from run import FILL, machine  # noqa: E402
 
+from locpipe import catalog  # noqa: E402
 from locpipe.errors import LocpipeError  # noqa: E402
+from locpipe.memory import Memory  # noqa: E402
+from locpipe.merge import merge  # noqa: E402
 from locpipe.model import UnitKind  # noqa: E402
 from locpipe.segment import parse_article  # noqa: E402
 
@@ -179,6 +184,28 @@ def run_msgmerge(project: Path, saved: Path, edits: list[Edit], work: Path
     return seconds, sum(_found(merged, edit) for edit in edits), entries
 
 
+def run_matching(project: Path, saved: Path, edits: list[Edit]) -> tuple[float, int]:
+    """Only the matching of update, in this process: every template merged into its
+    catalogue with the translation memory of all catalogues (built when first asked),
+    files read beforehand and nothing written."""
+    names = sorted(p.relative_to(saved / "LC_MESSAGES").with_suffix("").as_posix()
+                   for p in (saved / "LC_MESSAGES").rglob("*.po"))
+    templates = {n: catalog.parse_catalog((project / "locales/templates" / f"{n}.pot")
+                                          .read_text(encoding="utf-8"), n) for n in names}
+    old = {n: catalog.parse_catalog((saved / "LC_MESSAGES" / f"{n}.po")
+                                    .read_text(encoding="utf-8"), n) for n in names}
+    start = time.perf_counter()
+    memory = Memory(old.items())
+    merged = {}
+    for name in names:
+        new = polib.POFile(wrapwidth=79)
+        new.metadata = dict(old[name].metadata)
+        merge(templates[name], old[name], new, memory=memory, origin=name)
+        merged[name] = new
+    seconds = time.perf_counter() - start
+    return seconds, sum(_found(merged[edit.article], edit) for edit in edits)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -204,8 +231,12 @@ def main() -> None:
     rows = [("GNU msgmerge --previous (one concatenated catalogue)", merge_seconds, merge_found)]
     for jobs in (None, "1"):
         seconds, found = run_locpipe(project, saved, edits, jobs)
-        label = f"locpipe update ({'all cores' if jobs is None else '1 process'})"
+        label = (f"locpipe update, whole command ({'all cores' if jobs is None else '1 process'}"
+                 ", no cache)")
         rows.append((label, seconds, found))
+    seconds, found = run_matching(project, saved, edits)
+    rows.append(("locpipe update, matching only (1 process, memory of all catalogues)", seconds,
+                 found))
     lines = [
         f"### Fuzzy matching: {args.articles} articles, {entries} entries, {len(edits)} "
         f"edited units ({args.share:.0%} of the units)",

@@ -24,6 +24,7 @@ import os
 import re
 import sqlite3
 import sys
+import zlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,7 +33,7 @@ from pathlib import Path
 FOLDER = ".locpipe-cache"
 """The cache folder in the project (gitignored; also holds translate's answers)."""
 FILE = "build.sqlite3"
-_SCHEMA = 3
+_SCHEMA = 4
 _LIBRARIES = ("polib", "pyromark", "babel", "jinja2", "pyyaml", "tomlkit", "rapidfuzz",
               "markupsafe")
 """Libraries whose behaviour shows in what locpipe writes: a new version invalidates."""
@@ -293,8 +294,8 @@ with one of them can be looked up in the index; any other word is looked for in 
 
 
 def _text_key(msgid: str) -> int:
-    return int.from_bytes(hashlib.sha256(msgid.encode("utf-8")).digest()[:8], "big",
-                          signed=True)
+    """A short key of a text, for looking it up (the text itself is compared after)."""
+    return zlib.crc32(msgid.encode("utf-8"))
 
 
 def _store_items(db: sqlite3.Connection, digest_: str, items: Sequence[Item]) -> None:

@@ -200,7 +200,7 @@ class JobResult:
     items: dict[str, tuple[str, Items | None]] = field(default_factory=dict)
     """Each catalogue read, as it was before the run, by locale: its hash and, unless the
     cache has them, its memory items."""
-    written_items: dict[str, Items] = field(default_factory=dict)
+    written_items: dict[str, tuple[str, Items]] = field(default_factory=dict)
     """Memory items of the catalogues the update wrote, by their new hash."""
     memo: dict[str, tuple[str, str]] = field(default_factory=dict)
     files: dict[str, tuple[cache.Signature, str]] = field(default_factory=dict)
@@ -648,6 +648,11 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
         # Nothing changed, the usual case: no need to serialise.
         report.files.append(FileResult(display, FileStatus.UNCHANGED, stats))
         return FileStatus.UNCHANGED
+    if old is not None and _texts_of(old) != _texts_of(new):
+        # A text or translation changed, so the file does, whatever its layout: date it and
+        # write it once, as the steps below would (they compare three serialisations).
+        catalog.stamp_header(new, template)
+        old = None
     text = catalog.dumps(new, wrap=config.wrap)
     if old is not None:
         on_disk = run.current_bytes(merged.locale)
@@ -665,8 +670,24 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
         run.current[merged.locale] = (new, data)
         if run.plan.memory:
             # What the next run's memory will read in it.
-            run.result.written_items[cache.digest(data)] = memory.catalogue_items(new)
+            run.result.written_items[merged.locale] = (cache.digest(data),
+                                                       memory.catalogue_items(new))
     return status
+
+
+def _texts_of(po: polib.POFile) -> list[tuple[object, ...] | None]:
+    """What the writer puts down verbatim, entry by entry, in its order (live entries, then
+    the obsolete ones that keep a translation): two catalogues that differ here differ
+    whatever the layout."""
+    def written(e: polib.POEntry) -> tuple[object, ...]:
+        return (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()))
+
+    def translated(e: polib.POEntry) -> bool:
+        forms = sorted(e.msgstr_plural.items()) if e.msgid_plural else [(0, e.msgstr)]
+        return bool(forms and forms[0][1])
+
+    return ([written(e) for e in po if not e.obsolete] + [None]
+            + [written(e) for e in po if e.obsolete and translated(e)])
 
 
 def _template(run: _Run, *, parse: bool) -> tuple[bytes, polib.POFile | None] | None:
@@ -1400,8 +1421,10 @@ def run(
     ctx.recall.clear()
     ordered = [results[name] for name in names]
     for result in ordered:
-        for digest, items in [*result.items.values(), *result.written_items.items()]:
-            if items is not None:
+        # The memory of the next run: catalogues as they are now (a replaced version is gone).
+        for locale, (digest, items) in [*result.items.items(), *result.written_items.items()]:
+            if items is not None and (locale not in result.written_items
+                                      or result.written_items[locale][0] == digest):
                 store.record_items(digest, items)
     return Outcome(ordered, store, list(sources), list(problems), catalogues,
                    [job.name for job in todo], config)
