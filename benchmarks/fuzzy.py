@@ -39,9 +39,9 @@ import polib  # noqa: E402
 from generate import generate, vocabulary  # noqa: E402
 from run import FILL, machine  # noqa: E402
 
-from locpipe import catalog  # noqa: E402
+from locpipe import cache, catalog  # noqa: E402
 from locpipe.errors import LocpipeError  # noqa: E402
-from locpipe.memory import Memory  # noqa: E402
+from locpipe.memory import IndexedMemory, Lookup, Memory, catalogue_items  # noqa: E402
 from locpipe.merge import merge  # noqa: E402
 from locpipe.model import UnitKind  # noqa: E402
 from locpipe.segment import parse_article  # noqa: E402
@@ -145,13 +145,17 @@ def _found(po: polib.POFile, edit: Edit) -> bool:
     return entry is not None and entry.fuzzy and entry.previous_msgid == edit.old
 
 
-def run_locpipe(project: Path, saved: Path, edits: list[Edit], jobs: str | None
-                ) -> tuple[float, int]:
+def run_locpipe(project: Path, saved: Path, edits: list[Edit], jobs: str | None, *,
+                warm: bool = False) -> tuple[float, int]:
+    """``locpipe update`` on the edited project; ``warm``: after ``locpipe check`` (not
+    timed) left its build cache, as CI or an earlier command would."""
     locales = project / "locales" / "en"
     shutil.rmtree(locales)
     shutil.copytree(saved, locales)
     shutil.rmtree(project / ".locpipe-cache", ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(HERE.parent), "SOURCE_DATE_EPOCH": "1767225600"}
+    if warm:
+        subprocess.run([*LOCPIPE, "check"], cwd=project, env=env, stdout=subprocess.DEVNULL)
     start = time.perf_counter()
     subprocess.run([*LOCPIPE, "update", *(["--jobs", jobs] if jobs else [])], cwd=project,
                    env=env, check=True, stdout=subprocess.DEVNULL)
@@ -184,23 +188,36 @@ def run_msgmerge(project: Path, saved: Path, edits: list[Edit], work: Path
     return seconds, sum(_found(merged, edit) for edit in edits), entries
 
 
-def run_matching(project: Path, saved: Path, edits: list[Edit]) -> tuple[float, int]:
+def run_matching(project: Path, saved: Path, edits: list[Edit], *, cached: bool
+                 ) -> tuple[float, int]:
     """Only the matching of update, in this process: every template merged into its
-    catalogue with the translation memory of all catalogues (built when first asked),
-    files read beforehand and nothing written."""
+    catalogue with the translation memory of all catalogues, files read beforehand and
+    nothing written. The memory is built whole when first asked, or, ``cached``, queried in
+    a build cache that a previous run left (as after any update, check or build)."""
     names = sorted(p.relative_to(saved / "LC_MESSAGES").with_suffix("").as_posix()
                    for p in (saved / "LC_MESSAGES").rglob("*.po"))
     templates = {n: catalog.parse_catalog((project / "locales/templates" / f"{n}.pot")
                                           .read_text(encoding="utf-8"), n) for n in names}
-    old = {n: catalog.parse_catalog((saved / "LC_MESSAGES" / f"{n}.po")
-                                    .read_text(encoding="utf-8"), n) for n in names}
+    texts = {n: (saved / "LC_MESSAGES" / f"{n}.po").read_bytes() for n in names}
+    old = {n: catalog.parse_catalog(texts[n].decode("utf-8"), n) for n in names}
+    lookup: Lookup
+    if cached:
+        folder = project.parent / "memory-cache"
+        shutil.rmtree(folder, ignore_errors=True)
+        store = cache.Store.open(folder)
+        for name in names:
+            store.record_items(cache.digest(texts[name]), catalogue_items(old[name]))
+        store.save()
+        rows = cache.Store.open(folder).rows(
+            [(n, cache.digest(texts[n])) for n in names], extra={})
+        assert rows is not None
     start = time.perf_counter()
-    memory = Memory(old.items())
+    lookup = IndexedMemory(rows) if cached else Memory(old.items())
     merged = {}
     for name in names:
         new = polib.POFile(wrapwidth=79)
         new.metadata = dict(old[name].metadata)
-        merge(templates[name], old[name], new, memory=memory, origin=name)
+        merge(templates[name], old[name], new, memory=lookup, origin=name)
         merged[name] = new
     seconds = time.perf_counter() - start
     return seconds, sum(_found(merged[edit.article], edit) for edit in edits)
@@ -229,14 +246,15 @@ def main() -> None:
                    stdout=subprocess.DEVNULL)
     merge_seconds, merge_found, entries = run_msgmerge(project, saved, edits, base / "msgmerge")
     rows = [("GNU msgmerge --previous (one concatenated catalogue)", merge_seconds, merge_found)]
-    for jobs in (None, "1"):
-        seconds, found = run_locpipe(project, saved, edits, jobs)
+    for jobs, warm in ((None, False), ("1", False), (None, True)):
+        seconds, found = run_locpipe(project, saved, edits, jobs, warm=warm)
         label = (f"locpipe update, whole command ({'all cores' if jobs is None else '1 process'}"
-                 ", no cache)")
+                 f", {'cache left by check' if warm else 'no cache'})")
         rows.append((label, seconds, found))
-    seconds, found = run_matching(project, saved, edits)
-    rows.append(("locpipe update, matching only (1 process, memory of all catalogues)", seconds,
-                 found))
+    for cached in (False, True):
+        seconds, found = run_matching(project, saved, edits, cached=cached)
+        memory = "memory in the build cache" if cached else "memory built from all catalogues"
+        rows.append((f"locpipe update, matching only (1 process, {memory})", seconds, found))
     lines = [
         f"### Fuzzy matching: {args.articles} articles, {entries} entries, {len(edits)} "
         f"edited units ({args.share:.0%} of the units)",
