@@ -1284,6 +1284,7 @@ def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: in
                 store.record(slot, key, value)
             for name, (sig, digest) in result.files.items():
                 store.record_file(name, sig, digest)
+            result.memo, result.files = {}, {}  # the store has them: keep one copy
             done(result)
             yield result
 
