@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -109,6 +110,8 @@ class Store:
     files: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     items_known: set[str] = field(default_factory=set)
     """Hashes of the catalogues whose translation-memory items are stored."""
+    indexed: bool = False
+    """Whether the items are indexed for lookups (SQLite has full-text search)."""
     _new_memo: dict[str, tuple[str, str]] = field(default_factory=dict)
     _new_files: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     _new_items: dict[str, Sequence[Item]] = field(default_factory=dict)
@@ -131,6 +134,7 @@ class Store:
                     ino, size, mtime, ctime = json.loads(sig)
                     store.files[name] = ((ino, size, mtime, ctime), digest_)
                 store.items_known = {h for (h,) in db.execute("SELECT hash FROM catalogues")}
+                store.indexed = _has_words(db)
         except (sqlite3.Error, ValueError, TypeError):
             return cls(path)
         return store
@@ -168,14 +172,18 @@ class Store:
         ``extra`` holds, by rank, the catalogues the cache does not hold yet. None when
         there is no cache, or too little of the memory is in it: it is then built whole.
         """
-        if self.path is None or not self.path.is_file() or len(extra) > _EXTRA:
+        if self.path is None or not self.path.is_file() or len(extra) > EXTRA:
             return None
         known = [(rank, origin, h) for rank, (origin, h) in enumerate(catalogues)
                  if rank not in extra]
         if any(h not in self.items_known for _, _, h in known):
             return None
         try:
-            return MemoryRows(self._connect(), known, extra)
+            db = self._connect()
+            if not _has_words(db):
+                db.close()
+                return None
+            return MemoryRows(db, known, extra)
         except sqlite3.Error:
             return None
 
@@ -223,6 +231,11 @@ class Store:
             self._new_items[digest_] = items
 
     @property
+    def has_index(self) -> bool:
+        """Whether the cache holds a translation-memory index to query."""
+        return self.indexed
+
+    @property
     def has_new_items(self) -> bool:
         return bool(self._new_items)
 
@@ -230,14 +243,20 @@ class Store:
     def dirty(self) -> bool:
         return bool(self._new_memo or self._new_files or self._new_items)
 
-    def save(self, *, live_items: Collection[str] | None = None) -> None:
+    def save(self, *, live_items: Collection[str] | None = None,
+             more_items: Iterable[tuple[str, Sequence[Item]]] = ()) -> None:
         """Write what this run learnt, in one transaction; do nothing if it learnt nothing.
 
         ``live_items``, if given, holds the hashes of the catalogues as they are now: stored
-        memory items of other versions are dropped. A cache that cannot be written is left
-        alone; the next run simply has less to skip.
+        memory items of other versions are dropped, and ``more_items`` (read as they are
+        written, so they need not all be in memory at once) are added. A cache that cannot
+        be written is left alone; the next run simply has less to skip.
         """
-        if self.path is None or not self.dirty:
+        more_items = iter(more_items)
+        first = next(more_items, None)
+        if first is not None:
+            more_items = itertools.chain([first], more_items)
+        if self.path is None or not (self.dirty or first is not None):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -245,14 +264,14 @@ class Store:
             if not ignore.exists():
                 ignore.write_text("# created by locpipe\n*\n", encoding="utf-8")
             try:
-                self._write(live_items)
+                self._write(live_items, more_items)
             except sqlite3.DatabaseError as e:
                 if isinstance(e, sqlite3.OperationalError):
                     raise  # locked, full disk...: leave it be
                 # Not a database (any more): start a new one.
                 for stale in (self.path, self.path.with_name(self.path.name + "-journal")):
                     stale.unlink(missing_ok=True)
-                self._write(live_items)
+                self._write(live_items, more_items)
         except (sqlite3.Error, OSError):
             return
         self._new_memo.clear()
@@ -260,7 +279,8 @@ class Store:
         self._new_items.clear()
 
 
-    def _write(self, live_items: Collection[str] | None) -> None:
+    def _write(self, live_items: Collection[str] | None,
+               more_items: Iterable[tuple[str, Sequence[Item]]]) -> None:
         with contextlib.closing(sqlite3.connect(self.path or "", timeout=10)) as db:
             _create(db)
             with db:
@@ -269,13 +289,15 @@ class Store:
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
                                [(n, json.dumps(list(sig)), h)
                                 for n, (sig, h) in self._new_files.items()])
-                for digest_, items in self._new_items.items():
-                    _store_items(db, digest_, items)
-                if live_items is not None:
-                    _drop_items(db, set(live_items))
+                live = None if live_items is None else set(live_items)
+                for digest_, items in itertools.chain(self._new_items.items(), more_items):
+                    if live is None or digest_ in live:
+                        _store_items(db, digest_, items)
+                if live is not None:
+                    _drop_items(db, live)
 
 
-_EXTRA = 32
+EXTRA = 32
 """Catalogues the cache does not hold that a lookup in it may add, filtered one by one."""
 Item = tuple[str, str | None, str, bool]
 """A memory item: msgid, msgctxt, msgstr, obsolete (see :func:`locpipe.memory.catalogue_items`)."""
@@ -291,6 +313,17 @@ _USABLE = re.compile(
     "\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fcb\uac00-\ud7a3]")
 """Letters that SQLite's full-text tokenizer (Unicode 6.1) surely keeps in words: a word
 with one of them can be looked up in the index; any other word is looked for in all texts."""
+
+
+def pack_items(items: Sequence[Item]) -> bytes:
+    """Memory items as compact bytes, to keep or send many of them."""
+    return zlib.compress(json.dumps(items, ensure_ascii=False,
+                                    separators=(",", ":")).encode("utf-8"), 1)
+
+
+def unpack_items(data: bytes) -> list[Item]:
+    return [(msgid, msgctxt, msgstr, bool(obsolete))
+            for msgid, msgctxt, msgstr, obsolete in json.loads(zlib.decompress(data))]
 
 
 def _text_key(msgid: str) -> int:
@@ -316,7 +349,13 @@ def _store_items(db: sqlite3.Connection, digest_: str, items: Sequence[Item]) ->
         if long:
             words.append(((cat << _ENTRY_BITS) | n, " ".join(found)))
     db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)", words)
+    if _has_words(db):
+        db.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)", words)
+
+
+def _has_words(db: sqlite3.Connection) -> bool:
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchone()
+    return found is not None
 
 
 def _drop_items(db: sqlite3.Connection, live: set[str]) -> None:
@@ -328,11 +367,12 @@ def _drop_items(db: sqlite3.Connection, live: set[str]) -> None:
     if len(stale) * 4 < len(stored):
         return
     for cat in stale:
-        texts = db.execute("SELECT n, msgid FROM items WHERE cat = ? AND long = 1",
-                           (cat,)).fetchall()
-        db.executemany("INSERT INTO words (words, rowid, text) VALUES ('delete', ?, ?)",
-                       [((cat << _ENTRY_BITS) | n, " ".join(tokens(msgid)))
-                        for n, msgid in texts])
+        if _has_words(db):
+            texts = db.execute("SELECT n, msgid FROM items WHERE cat = ? AND long = 1",
+                               (cat,)).fetchall()
+            db.executemany("INSERT INTO words (words, rowid, text) VALUES ('delete', ?, ?)",
+                           [((cat << _ENTRY_BITS) | n, " ".join(tokens(msgid)))
+                            for n, msgid in texts])
         db.execute("DELETE FROM items WHERE cat = ?", (cat,))
         db.execute("DELETE FROM catalogues WHERE id = ?", (cat,))
 
@@ -440,6 +480,9 @@ def _create(db: sqlite3.Connection) -> None:
         db.execute("CREATE INDEX items_key ON items (key)")
         db.execute("CREATE INDEX items_width ON items (width)")
         # The words of the long texts, for near matches (rowid: catalogue id and entry).
-        db.execute("CREATE VIRTUAL TABLE words USING fts5(text, content='', "
-                   "tokenize='unicode61 remove_diacritics 0')")
+        # An SQLite without full-text search has no such table: the memory is then built
+        # whole when asked.
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute("CREATE VIRTUAL TABLE words USING fts5(text, content='', "
+                       "tokenize='unicode61 remove_diacritics 0')")
         db.execute(f"PRAGMA user_version = {_SCHEMA}")

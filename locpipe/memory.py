@@ -304,6 +304,53 @@ def element_keys(text: str) -> list[str]:
             for k in range(1, count + 1)]
 
 
+def may_match(questions: Iterable[tuple[str, bool]]) -> Callable[[str], bool]:
+    """A test of a memory's texts that passes every one that may answer these questions
+    (``(msgid, near)`` pairs): the same text, and for a near match, a text that shares one
+    of the words every match shares (the prefix filter of :class:`_NearIndex`, on any such
+    choice of words, checked as substrings) or whose length a character-level match allows.
+
+    A memory of the texts that pass answers these questions as the whole memory does.
+
+    >>> keep = may_match([("Kot ma bardzo długi ogon.", True)])
+    >>> keep("Kot ma długi ogon."), keep("Zupełnie inna historia o psach i ludziach.")
+    (True, False)
+    """
+    same: set[str] = set()
+    words: list[set[str]] = []
+    any_length: list[tuple[int, int]] = []
+    short_length: list[tuple[int, int]] = []
+    for msgid, near in questions:
+        same.add(msgid)
+        if not near:
+            continue
+        size = len(msgid.lower())
+        window = (size * 3 // 5, size * 5 // 3 + 1)
+        keys = element_keys(msgid)
+        if not keys:
+            any_length.append(window)
+            continue
+        need = max(1, math.ceil(len(keys) * WORD_CUTOFF / 100))
+        # Longer words first: they tend to be rarer, which keeps fewer texts.
+        chosen = sorted(keys, key=lambda e: (-len(e.split("\x01", 1)[0]), e))
+        words.append({e.split("\x01", 1)[0] for e in chosen[: len(keys) - need + 1]})
+        short_length.append(window)
+
+    def keep(text: str) -> bool:
+        if text in same:
+            return True
+        lower = text.lower()
+        width = len(lower)
+        if any(low <= width <= high for low, high in any_length):
+            return True
+        if any(any(word in lower for word in chosen) for chosen in words):
+            return True
+        return (any(low <= width <= high for low, high in short_length)
+                and not element_keys(text))
+
+    return keep
+
+
 class Rows(Protocol):
     """Where :class:`IndexedMemory` finds its candidates: the memory's items, by query."""
 

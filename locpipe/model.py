@@ -27,7 +27,7 @@ class UnitKind(enum.Enum):
     LINK_TITLE = "link title"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """One translatable piece of an article and where its text sits in the source."""
 
@@ -112,7 +112,7 @@ class EntryState(enum.Enum):
     OBSOLETE = "obsolete"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Translation:
     """What a catalogue holds for one entry, as much as rendering needs to decide on it."""
 
@@ -124,7 +124,7 @@ class Translation:
     """The engine that made it, when a translator comment says it is a machine translation."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counts:
     """How many entries, or source words, are in each state."""
 
@@ -152,7 +152,7 @@ class Counts:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """Coverage of one catalogue, in entries and in source words."""
 
@@ -170,7 +170,7 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """A problem found by a check in one catalogue entry."""
 
@@ -192,7 +192,7 @@ class FileStatus(enum.Enum):
     FAILED = "failed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileResult:
     """One file a command wrote or considered, and what happened to it."""
 
@@ -208,7 +208,7 @@ class CoverageUnit(enum.Enum):
     WORDS = "words"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """A catalogue entry as checks and reports see it: plain data, no polib."""
 
@@ -243,7 +243,7 @@ class Catalogue:
     """Reference-link definitions of the source article (normalised label -> URL), if known."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """A publish decision as reports tell it: published or not, why, and how much is in the
     source language (:meth:`locpipe.publish.Decision.verdict`)."""
@@ -261,7 +261,7 @@ class Verdict:
         return not self.publish
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Summary:
     """An article as its locale's index page lists it."""
 

@@ -165,7 +165,7 @@ def _problems(report: Report, outcome: stages.Outcome) -> None:
 def _remember(outcome: stages.Outcome, plan: stages.Plan, *reports: Report) -> None:
     """Save what the run learnt in the cache, unless it may not or met an error."""
     if plan.record and not any(r.errors for r in reports):
-        outcome.save()
+        outcome.save(plan)
 
 
 def _parse_quietly(text: str | None) -> polib.POFile | None:
@@ -473,7 +473,7 @@ def check(
             for c in result.catalogues
         ]
     if not result.errors:
-        outcome.save()
+        outcome.save(plan)
     result.issues.sort(key=lambda i: (i.path, i.line or 0))
     return result
 

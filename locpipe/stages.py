@@ -8,13 +8,17 @@ merged. Each stage first asks the build cache (:mod:`locpipe.cache`) whether its
 changed since it last ran; if not, and its files are as it left them, it reports what it
 did then and does nothing else.
 
-Articles do not depend on each other, so :func:`run` spreads them over worker processes
-and puts the results back in the order of the articles: the output does not depend on
-the number of workers. The one link between articles is the translation memory, which an
-update consults for text still untranslated: it holds every catalogue of the locale as it
-was before the run. It is built only when a merge asks it something: a merge that does is
-put aside, the memory is built from what the first pass read (and the cache), and the
-merge runs again with it.
+Before any work, :func:`run` checks every job against the cache in this process (one
+entry answers for a whole unchanged article). The jobs left do not depend on each other,
+so they are spread over worker processes and their results put back in the order of the
+articles: the output does not depend on the number of workers.
+
+The one link between articles is the translation memory, which an update consults for
+text still untranslated: it holds every catalogue of the locale as it was before the run.
+It is opened only when a merge asks it something, and queried in the cache's index
+(:class:`locpipe.memory.IndexedMemory`) or, for many near-match questions, built whole. A
+job running in this process asks it directly; a worker notes its questions and puts the
+merge aside, and the job runs again once this process has the answers.
 """
 
 from __future__ import annotations
@@ -111,7 +115,7 @@ class Context:
     """What the translation memory answered to the questions of the run's updates."""
     recall: dict[str, Lookup] = field(default_factory=dict)
     """The memory of each locale, once a probe needed it (this process only)."""
-    ask: Callable[[Question], Answer] | None = None
+    ask: Callable[[Question], Answer | _Later] | None = None
     """Answers a question the run has no answer for yet, in the process that holds the
     memory; workers have none and put such a merge aside."""
     empty: frozenset[str] = frozenset()
@@ -197,11 +201,10 @@ class JobResult:
     questions: list[Question] = field(default_factory=list)
     """What the update asked the memory and the run had no answer for yet: the job runs
     again once it has them."""
-    items: dict[str, tuple[str, Items | None]] = field(default_factory=dict)
-    """Each catalogue read, as it was before the run, by locale: its hash and, unless the
-    cache has them, its memory items."""
-    written_items: dict[str, tuple[str, Items]] = field(default_factory=dict)
-    """Memory items of the catalogues the update wrote, by their new hash."""
+    items: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
+    """Each catalogue read, as it was before the run, by locale: its hash and, if the job
+    replaced it and the cache does not know that version, its memory items (compressed:
+    the memory of this run may still need them; any other version can be read again)."""
     memo: dict[str, tuple[str, str]] = field(default_factory=dict)
     files: dict[str, tuple[cache.Signature, str]] = field(default_factory=dict)
 
@@ -262,10 +265,11 @@ class _Recorder:
         question = (self.locale, msgid, msgctxt, exclude, near)
         answer = self.answers.get(question)
         if answer is None and question not in self.answers and not self.empty:
-            if self.ask is not None:
-                answer = self.answers[question] = self.ask(question)
-            else:
+            asked = LATER if self.ask is None else self.ask(question)
+            if isinstance(asked, _Later):
                 self.unanswered.append(question)
+            else:
+                answer = self.answers[question] = asked
         self.asked.append(((msgid, msgctxt, near), answer))
         return _suggestion(answer)
 
@@ -280,8 +284,9 @@ def _suggestion(answer: Answer) -> Suggestion | None:
     if answer is None:
         return None
     msgstr, msgid, msgctxt, origin, exact = answer
-    return memory.Suggestion(str(msgstr), str(msgid), None if msgctxt is None else str(msgctxt),
-                      str(origin), bool(exact))
+    return memory.Suggestion(str(msgstr), str(msgid),
+                             None if msgctxt is None else str(msgctxt), str(origin),
+                             bool(exact))
 
 
 # -- one job ------------------------------------------------------------------------------
@@ -398,9 +403,7 @@ class _Run:
             self.parsed[locale] = found
             if (isinstance(found, polib.POFile) and self.plan.update and self.plan.memory
                     and data is not None):
-                digest = cache.digest(data)
-                self.result.items[locale] = (digest, None if digest in self.ctx.items_known
-                                             else memory.catalogue_items(found))
+                self.result.items[locale] = (cache.digest(data), None)
         found = self.parsed[locale]
         if isinstance(found, LocpipeError):
             raise found
@@ -668,10 +671,12 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
                        details=stats)
     if status not in (FileStatus.FAILED, FileStatus.UNCHANGED) and not run.plan.dry_run:
         run.current[merged.locale] = (new, data)
-        if run.plan.memory:
-            # What the next run's memory will read in it.
-            run.result.written_items[merged.locale] = (cache.digest(data),
-                                                       memory.catalogue_items(new))
+        before = run.result.items.get(merged.locale)
+        if (merged.old is not None and before is not None
+                and before[0] not in run.ctx.items_known):
+            # The version the memory of this run holds is gone from the disk: keep it.
+            run.result.items[merged.locale] = (before[0], cache.pack_items(
+                memory.catalogue_items(merged.old)))
     return status
 
 
@@ -1252,7 +1257,8 @@ _PARALLEL_MIN = 8
 
 def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: int,
               done: Callable[[JobResult], None],
-              ask: Callable[[Question], Answer] | None = None) -> Iterator[JobResult]:
+              ask: Callable[[Question], Answer | _Later] | None = None
+              ) -> Iterator[JobResult]:
     """Run jobs, in parallel when it pays, yielding results in the order of ``jobs``.
 
     Jobs run here may ``ask`` the memory directly; workers put such a merge aside.
@@ -1278,6 +1284,7 @@ def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: in
                 store.record(slot, key, value)
             for name, (sig, digest) in result.files.items():
                 store.record_file(name, sig, digest)
+            result.memo, result.files = {}, {}  # the store has them: keep one copy
             done(result)
             yield result
 
@@ -1295,25 +1302,56 @@ class Outcome:
     ran: list[str] = field(default_factory=list)
     """The jobs that had work to do (the others came whole from the cache), in order."""
     config: Config | None = None
+    workers: int = 1
 
     @property
     def failed(self) -> bool:
         return bool(self.problems) or any(r.failed for r in self.results)
 
-    def save(self) -> None:
+    def save(self, plan: Plan) -> None:
         """Write what the run learnt into the cache.
 
-        New memory items are a sign that catalogues changed: the items of versions no
-        catalogue has any more are then dropped (once they are many).
+        After an update, the translation memory in the cache is brought up to the
+        catalogues as they are now: the versions it does not hold are read and indexed (a
+        few at a time, by the workers when there are many), those gone are dropped.
         """
-        live: set[str] | None = None
-        if self.store.has_new_items and self.config is not None:
-            live = set()
-            for found in _catalogue_files(self.config).values():
-                for _, path in found:
-                    with contextlib.suppress(OSError):
-                        live.add(cache.digest(path.read_bytes()))
-        self.store.save(live_items=live)
+        if not (plan.update and plan.memory and self.config is not None):
+            self.store.save()
+            return
+        live: dict[str, Path] = {}
+        for found in _catalogue_files(self.config).values():
+            for _, path in found:
+                with contextlib.suppress(OSError):
+                    live.setdefault(cache.digest(path.read_bytes()), path)
+        missing = [(d, str(p)) for d, p in live.items() if d not in self.store.items_known]
+        self.store.save(live_items=set(live), more_items=_read_items(missing, self.workers))
+
+
+def _items_of(entry: tuple[str, str]) -> tuple[str, Items | None]:
+    digest, path = entry
+    try:
+        po = catalog.parse_catalog(Path(path).read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError, LocpipeError):
+        return digest, None
+    return digest, memory.catalogue_items(po)
+
+
+def _read_items(missing: Sequence[tuple[str, str]], workers: int
+                ) -> Iterator[tuple[str, Items]]:
+    """The memory items of these catalogue files, as they come: in worker processes when
+    there are many, so that neither time nor memory grows with all of them at once."""
+    if workers <= 1 or len(missing) < 4 * _PARALLEL_MIN:
+        found: Iterable[tuple[str, Items | None]] = map(_items_of, missing)
+        yield from ((d, items) for d, items in found if items is not None)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        batch = 64 * workers  # the workers run ahead of the writer: wait for it every batch
+        for start in range(0, len(missing), batch):
+            for digest, items in pool.map(_items_of, missing[start : start + batch],
+                                          chunksize=8):
+                if items is not None:
+                    yield digest, items
 
 
 def _catalogue_files(config: Config) -> dict[str, list[tuple[str, Path]]]:
@@ -1395,9 +1433,11 @@ def run(
         try:
             found = probe(ctx, job, store)
         except _NeedMemory as e:
-            for locale in e.locales:
-                ctx.recall[locale] = _lookup(ctx, store, catalogues, {}, locale, bulk=False)
-            found = probe(ctx, job, store)
+            found = None
+            opened = {loc: _indexed(ctx, store, catalogues, {}, loc) for loc in e.locales}
+            if all(opened.values()):  # else: the job runs, and asks the memory itself
+                ctx.recall.update({loc: lookup for loc, lookup in opened.items() if lookup})
+                found = probe(ctx, job, store)
         if found is None:
             todo.append(job)
         else:
@@ -1420,14 +1460,8 @@ def run(
         _close(lookup)
     ctx.recall.clear()
     ordered = [results[name] for name in names]
-    for result in ordered:
-        # The memory of the next run: catalogues as they are now (a replaced version is gone).
-        for locale, (digest, items) in [*result.items.items(), *result.written_items.items()]:
-            if items is not None and (locale not in result.written_items
-                                      or result.written_items[locale][0] == digest):
-                store.record_items(digest, items)
     return Outcome(ordered, store, list(sources), list(problems), catalogues,
-                   [job.name for job in todo], config)
+                   [job.name for job in todo], config, workers)
 
 
 class _Tally:
@@ -1453,88 +1487,161 @@ def _fingerprint(config: Config) -> str:
 
 class _Asker:
     """Answers questions one by one as jobs run in this process, from each locale's memory
-    before the run: queried in the cache at first, loaded whole once many near-matches are
-    asked."""
+    before the run, queried in the cache's index; without one, the question waits (and is
+    answered with all the others of the run)."""
 
     def __init__(self, ctx: Context, store: cache.Store,
                  catalogues: Mapping[str, list[tuple[str, Path]]],
                  results: Mapping[str, JobResult]) -> None:
         self.ctx, self.store, self.catalogues, self.results = ctx, store, catalogues, results
         self.near: dict[str, int] = defaultdict(int)
+        self.unavailable: set[str] = set()
 
-    def __call__(self, question: Question) -> Answer:
+    def __call__(self, question: Question) -> Answer | _Later:
         locale, msgid, msgctxt, exclude, near = question
         self.near[locale] += near
         lookup = self.ctx.recall.get(locale)
-        bulk = self.near[locale] > _BULK
-        if lookup is None or (bulk and not isinstance(lookup, memory.Memory)):
+        if self.near[locale] > _BULK and not isinstance(lookup, memory.Memory):
             _close(lookup)
-            lookup = self.ctx.recall[locale] = _lookup(self.ctx, self.store, self.catalogues,
-                                                       self.results, locale, bulk=bulk)
+            lookup = self.ctx.recall[locale] = _whole(self.ctx, self.store, self.catalogues,
+                                                      self.results, locale)
+        if lookup is None and locale not in self.unavailable:
+            lookup = _indexed(self.ctx, self.store, self.catalogues, self.results, locale)
+            if lookup is None:
+                self.unavailable.add(locale)
+            else:
+                self.ctx.recall[locale] = lookup
+        if lookup is None:
+            return LATER
         return _answer(lookup.suggest(msgid, msgctxt, exclude=exclude, near=near))
 
 
+class _Later:
+    """No answer yet: the merge is put aside and run again when the run has all of them."""
+
+
+LATER = _Later()
 _BULK = 64
 """With more near-match questions than this, a locale's memory is loaded whole and indexed
-in memory; with fewer, each question reads only its candidates from the cache."""
+in memory; with fewer, each question reads only its candidates."""
 
 
 def _answer_all(ctx: Context, store: cache.Store,
                 catalogues: Mapping[str, list[tuple[str, Path]]],
                 results: Mapping[str, JobResult], questions: Sequence[Question]) -> None:
-    """Answer the questions the updates left, from each locale's memory before the run."""
+    """Answer the questions the updates left, from each locale's memory before the run.
+
+    In the cache's index if there is one; otherwise from the catalogues read once more,
+    keeping only what may answer these questions (or all of it, for many near matches).
+    """
     by_locale: dict[str, list[Question]] = defaultdict(list)
     for question in dict.fromkeys(questions):
         by_locale[question[0]].append(question)
     for locale, asked in sorted(by_locale.items()):
-        near = sum(1 for q in asked if q[4])
+        many = sum(1 for q in asked if q[4]) > _BULK
         lookup = ctx.recall.get(locale)
-        if lookup is None or (near > _BULK and not isinstance(lookup, memory.Memory)):
-            _close(lookup)
-            lookup = ctx.recall[locale] = _lookup(ctx, store, catalogues, results, locale,
-                                                  bulk=near > _BULK)
+        if many and not isinstance(lookup, memory.Memory):
+            lookup = None
+        if lookup is None and not many:
+            lookup = _indexed(ctx, store, catalogues, results, locale)
+            if lookup is not None:
+                ctx.recall[locale] = lookup
+        if lookup is None:
+            lookup = (_whole(ctx, store, catalogues, results, locale) if many else
+                      _sparse(ctx, store, catalogues, results, locale, asked))
         for question in asked:
             _, msgid, msgctxt, exclude, is_near = question
             ctx.answers[question] = _answer(lookup.suggest(msgid, msgctxt, exclude=exclude,
                                                            near=is_near))
 
 
-def _lookup(ctx: Context, store: cache.Store,
-            catalogues: Mapping[str, list[tuple[str, Path]]],
-            results: Mapping[str, JobResult], locale: str, *, bulk: bool) -> Lookup:
-    """The memory of a locale: its catalogues as they were before the run, in path order.
-
-    A catalogue a job read is known by the hash it had then (a job writes a catalogue only
-    after reading it), and its items come from that job or from the cache; any other one is
-    as it was, and is read here unless the cache knows it. Loaded whole for many lookups;
-    otherwise queried in the cache, with what it does not hold yet added here.
-    """
-    entries: list[tuple[str, str, Items | None]] = []
+def _versions(ctx: Context, catalogues: Mapping[str, list[tuple[str, Path]]],
+              results: Mapping[str, JobResult], locale: str
+              ) -> Iterator[tuple[str, Path, str, bytes | None]]:
+    """Each catalogue of a locale as it was before the run, in path order: its name, path
+    and hash, and its items if a job replaced it since (a job writes a catalogue only after
+    reading it; any other catalogue is as it was)."""
     for name, path in catalogues.get(locale, []):
         result = results.get(name)
         if result is not None and locale in result.items:
-            digest, items = result.items[locale]
-        else:
+            digest, packed = result.items[locale]
+            yield name, path, digest, packed
+            continue
+        known = ctx.seen.get(str(path))
+        if known is None:
             try:
-                known = ctx.seen.get(str(path))
-                digest, items = known or cache.digest(path.read_bytes()), None
+                known = cache.digest(path.read_bytes())
             except OSError:
-                continue
-        if items is None and digest not in store.items_known:
-            items = _parse_items(ctx, path)
-            if items is None:
                 continue  # unreadable: the update reports it
-            store.record_items(digest, items)
-        entries.append((name, digest, items))
-    if not bulk:
-        extra = {rank: (name, items) for rank, (name, digest, items) in enumerate(entries)
-                 if digest not in store.items_known and items is not None}
-        rows = store.rows([(name, digest) for name, digest, _ in entries], extra=extra)
-        if rows is not None:
-            return memory.IndexedMemory(rows)
-    stored = store.items(d for _, d, items in entries if items is None)
-    return memory.Memory.from_items((name, items if items is not None else stored.get(digest, []))
-                             for name, digest, items in entries)
+        yield name, path, known, None
+
+
+def _items_before(ctx: Context, path: Path, packed: bytes | None) -> Items | None:
+    return cache.unpack_items(packed) if packed is not None else _parse_items(ctx, path)
+
+
+def _indexed(ctx: Context, store: cache.Store,
+             catalogues: Mapping[str, list[tuple[str, Path]]],
+             results: Mapping[str, JobResult], locale: str) -> memory.IndexedMemory | None:
+    """The memory as the cache's index holds it, with the few catalogues it does not hold
+    yet added; None if there is no index, or it lacks too many."""
+    entries = list(_versions(ctx, catalogues, results, locale))
+    unknown = {rank for rank, (_, _, digest, _) in enumerate(entries)
+               if digest not in store.items_known}
+    if not store.has_index or len(unknown) > cache.EXTRA:
+        return None
+    live: list[tuple[str, str]] = []
+    extra: dict[int, tuple[str, Items]] = {}
+    for rank, (name, path, digest, packed) in enumerate(entries):
+        if rank in unknown:
+            items = _items_before(ctx, path, packed)
+            if items is None:
+                continue  # unreadable: not in the memory
+            extra[len(live)] = (name, items)
+        live.append((name, digest))
+    rows = store.rows(live, extra=extra)
+    return None if rows is None else memory.IndexedMemory(rows)
+
+
+def _loaded(ctx: Context, store: cache.Store,
+            catalogues: Mapping[str, list[tuple[str, Path]]],
+            results: Mapping[str, JobResult], locale: str) -> Iterator[tuple[str, Items]]:
+    """The items of each catalogue of a locale before the run, a few catalogues at a time."""
+    entries = list(_versions(ctx, catalogues, results, locale))
+    for start in range(0, len(entries), 256):
+        chunk = entries[start : start + 256]
+        stored = store.items(d for _, _, d, packed in chunk
+                             if packed is None and d in store.items_known)
+        for name, path, digest, packed in chunk:
+            items = stored.get(digest) if packed is None else None
+            if items is None:
+                items = _items_before(ctx, path, packed)
+            if items is not None:
+                yield name, items
+
+
+def _whole(ctx: Context, store: cache.Store,
+           catalogues: Mapping[str, list[tuple[str, Path]]],
+           results: Mapping[str, JobResult], locale: str) -> memory.Memory:
+    """The whole memory of a locale, loaded: for many near matches."""
+    return memory.Memory.from_items(_loaded(ctx, store, catalogues, results, locale))
+
+
+def _sparse(ctx: Context, store: cache.Store,
+            catalogues: Mapping[str, list[tuple[str, Path]]],
+            results: Mapping[str, JobResult], locale: str, questions: Sequence[Question]
+            ) -> memory.Memory:
+    """The part of the memory that can answer these questions, as the whole would.
+
+    The catalogues are read one by one, keeping the items of the same text as a question
+    and, for a near match, those that may match it (see :func:`memory.may_match`). Every
+    item of a kept text is kept, in the memory's order, so the answers are the whole
+    memory's.
+    """
+    keep = memory.may_match([(q[1], q[4]) for q in questions])
+    return memory.Memory.from_items(
+        (name, [item for item in items if keep(item[0])])
+        for name, items in _loaded(ctx, store, catalogues, results, locale))
 
 
 def _close(lookup: Lookup | None) -> None:

@@ -32,7 +32,7 @@ from locpipe import cache, pipeline, render, stages
 from locpipe.cli import main
 from locpipe.config import load_config
 from locpipe.errors import CatalogError
-from locpipe.memory import IndexedMemory, Memory
+from locpipe.memory import IndexedMemory, Memory, may_match
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = ".locpipe-cache"
@@ -264,6 +264,24 @@ def test_the_indexed_memory_answers_as_the_whole_memory(
                 whole.suggest(query, context, exclude=exclude, near=near)
     finally:
         indexed.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(catalogue, min_size=1, max_size=5),
+       st.lists(st.tuples(text, st.booleans()), min_size=1, max_size=4), st.data())
+def test_the_part_of_the_memory_kept_for_some_questions_answers_them_alike(
+    catalogues: list[list[tuple[str, str | None, str, bool]]],
+    questions: list[tuple[str, bool]], data: st.DataObject,
+) -> None:
+    named = [(f"c{n}", items) for n, items in enumerate(catalogues)]
+    keep = may_match(questions)
+    whole = Memory.from_items(named)
+    part = Memory.from_items((name, [i for i in items if keep(i[0])]) for name, items in named)
+    for msgid, near in questions:
+        context = data.draw(st.sampled_from([None, "title"]))
+        exclude = data.draw(st.sampled_from(["", "c0", "c1"]))
+        assert part.suggest(msgid, context, exclude=exclude, near=near) == \
+            whole.suggest(msgid, context, exclude=exclude, near=near)
 
 
 # -- fast paths equal to the slow ones -----------------------------------------------------
