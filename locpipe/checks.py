@@ -11,6 +11,7 @@ command line, a default severity they may change, and a docstring that the docum
 from __future__ import annotations
 
 import enum
+import functools
 import gettext
 import re
 from collections import Counter
@@ -549,6 +550,17 @@ def _plural_function(expression: str) -> Callable[[int], int] | None:
         return None
 
 
+@functools.lru_cache(maxsize=64)
+def _plural_samples(expression: str) -> tuple[int, ...] | None:
+    """The form of each sample n, or None if the expression does not parse.
+
+    Remembered: a project's catalogues share a handful of Plural-Forms headers, and each
+    evaluation over a thousand numbers costs as much as checking a small catalogue.
+    """
+    function = _plural_function(expression)
+    return None if function is None else tuple(function(n) for n in _SAMPLES)
+
+
 def _language_name(code: str) -> str:
     try:
         return str(Locale.parse(code).get_display_name("en"))
@@ -580,33 +592,34 @@ def _plural_forms(cat: Catalogue) -> Iterator[tuple[int | None, str]]:
             yield plurals[0].line, "plural entries but no Plural-Forms header"
         return
     match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*", header)
-    function = _plural_function(match.group(2)) if match else None
-    if match is None or function is None:
+    forms = _plural_samples(match.group(2)) if match else None
+    if match is None or forms is None:
         yield line, f"Plural-Forms {header!r} is not 'nplurals=N; plural=EXPRESSION;'"
         return
     nplurals = int(match.group(1))
-    forms = [function(n) for n in _SAMPLES]
     if any(not 0 <= f < nplurals for f in forms):
         bad = next(n for n, f in zip(_SAMPLES, forms, strict=True) if not 0 <= f < nplurals)
-        yield line, f"Plural-Forms gives form {function(bad)} for n={bad}, but nplurals={nplurals}"
+        yield line, f"Plural-Forms gives form {forms[bad]} for n={bad}, but nplurals={nplurals}"
         return
-    yield from _plural_fit(cat, line, forms)
+    misfit = _plural_fit(cat.locale, forms)
+    if misfit is not None:
+        yield line, misfit
     for message in plurals:
         have = len(message.plural_forms)
         if have != nplurals and message.state is not EntryState.UNTRANSLATED:
             yield message.line, f"{have} plural forms, but Plural-Forms says nplurals={nplurals}"
 
 
-def _plural_fit(cat: Catalogue, line: int, forms: list[int]) -> Iterator[tuple[int, str]]:
+@functools.lru_cache(maxsize=64)
+def _plural_fit(locale: str, forms: tuple[int, ...]) -> str | None:
     """Compare the header's partition of 0..1000 into forms with CLDR's for the language."""
-    code = cat.locale.replace("-", "_")
+    code = locale.replace("-", "_")
     reference = PLURALS.get(code) or PLURALS.get(code.split("_")[0])
-    if not cat.locale or reference is None:
-        return
-    expected = _plural_function(reference[1])
-    if expected is None:  # pragma: no cover - Babel's own rules parse
-        return
-    want = [expected(n) for n in _SAMPLES]
+    if not locale or reference is None:
+        return None
+    want = _plural_samples(reference[1])
+    if want is None:  # pragma: no cover - Babel's own rules parse
+        return None
     ours_to_cldr: dict[int, int] = {}
     cldr_to_ours: dict[int, int] = {}
     for n, (f, g) in enumerate(zip(forms, want, strict=True)):
@@ -615,9 +628,9 @@ def _plural_fit(cat: Catalogue, line: int, forms: list[int]) -> Iterator[tuple[i
             low, high = sorted((n, other))
             how = "share a form" if forms[other] == f else "have different forms"
             rule = f"nplurals={reference[0]}; plural=({reference[1]});"
-            yield line, (f"Plural-Forms does not fit {_language_name(cat.locale)}: n={low} and "
-                         f"n={high} {how}, unlike in CLDR's rule; use '{rule}'")
-            return
+            return (f"Plural-Forms does not fit {_language_name(locale)}: n={low} and "
+                    f"n={high} {how}, unlike in CLDR's rule; use '{rule}'")
+    return None
 
 
 # -- running ------------------------------------------------------------------------------
