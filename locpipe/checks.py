@@ -55,11 +55,25 @@ class Pair:
 
     @cached_property
     def source_markup(self) -> InlineMarkup:
-        return inline_markup(self.source, dict(self.definitions or {}))
+        return markup(self.source, self.definitions)
 
     @cached_property
     def target_markup(self) -> InlineMarkup:
-        return inline_markup(self.target, dict(self.definitions or {}))
+        return markup(self.target, self.definitions)
+
+
+_PLAIN = re.compile(r"[^\W\d_]"
+                    r"(?:[^\W_]|[ ,.;:?!'\"()%/\u00a0\u2013\u2014\u201c\u201d\u201e\u2019-])*")
+"""Text that cannot hold Markdown: a letter first (no block can start), then letters,
+digits, spaces and punctuation that never starts inline markup. Most units are like this."""
+
+
+def markup(text: str, definitions: Mapping[str, str] | None = None) -> InlineMarkup:
+    """What :func:`inline_markup` finds in ``text``, without parsing text that has no markup."""
+    if _PLAIN.fullmatch(text):
+        prose = re.sub(r" {2,}", " ", text).strip()
+        return InlineMarkup((), (), (), (), (), 0, prose=prose, text=prose)
+    return inline_markup(text, dict(definitions or {}))
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from fidelity import Document, corpus, spec_examples
 
+from locpipe.checks import _PLAIN, markup
 from locpipe.errors import LocpipeError
 from locpipe.model import Article
 from locpipe.pseudo import pseudo_text
 from locpipe.render import render_markdown
-from locpipe.segment import decode, markdown_to_html, parse_article
+from locpipe.segment import decode, inline_markup, markdown_to_html, parse_article
 
 DATA = Path(__file__).parent / "data"
 RESULTS: dict[str, str] = {}
@@ -131,3 +132,16 @@ def test_real_world_corpus(registry_cache: Path) -> None:
     docs = corpus(registry_cache, DATA / "corpus.txt")
     assert len(docs) >= 100
     _suite("real-world corpus (npm READMEs and docs)", docs, front_matter=True)
+
+
+def test_checks_skip_parsing_only_text_without_markup(registry_cache: Path) -> None:
+    """The checks' shortcut for plain text finds what the parser finds, line by line."""
+    docs = spec_examples(registry_cache) + corpus(registry_cache, DATA / "corpus.txt")
+    lines = {line.strip(" ") for doc in docs
+             for line in doc.data.decode("utf-8", "replace").splitlines()}
+    lines |= {" ".join(line.split()[:6]) for line in lines}  # short units too
+    shortcut = [line for line in lines if _PLAIN.fullmatch(line)]
+    differ = [line for line in shortcut if markup(line) != inline_markup(line)]
+    assert len(shortcut) > 1000
+    assert not differ, differ[:10]
+    assert all(markup(line) == inline_markup(line) for line in sorted(lines)[:3000])

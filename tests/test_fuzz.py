@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from locpipe import catalog
+from locpipe.checks import markup
 from locpipe.errors import ContentError
 from locpipe.pseudo import pseudo_text
 from locpipe.render import render_markdown
-from locpipe.segment import markdown_to_html, parse_article
+from locpipe.segment import inline_markup, markdown_to_html, parse_article
 
 settings.register_profile("default", max_examples=300, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -140,3 +141,16 @@ def test_catalogue_read_write_read_is_stable(po: polib.POFile, wrap: bool) -> No
     # msgids of obsolete entries: none of them holds a translator's work.)
     kept = [e for e in po if e.msgstr or not e.obsolete]
     assert _fields(kept) == _fields(list(again))
+
+
+_PLAIN_TOKENS = ["słowo", "Word", "a", "1", "2024", " ", "  ", "\u00a0", ",", ".", ":", ";", "?",
+                 "!", "'", '"', "(", ")", "%", "/", "-", "—", "„", "”", "ż", "*", "_", "[", "`",
+                 "<", "&", "\\", "#", "~", "|", "\n"]
+
+
+@given(st.lists(st.sampled_from(_PLAIN_TOKENS), max_size=12).map("".join))
+@example("Ala ma kota")
+@example("a:b//c (d) 50%")
+@example("Ala *ma* kota_")
+def test_checks_shortcut_for_plain_text_agrees_with_the_parser(text: str) -> None:
+    assert markup(text) == inline_markup(text)
