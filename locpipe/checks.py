@@ -242,6 +242,8 @@ _TRAILING = ".,;:!?'\"”’»)"  # noqa: RUF001
 
 
 def _urls(text: str) -> list[str]:
+    if "://" not in text and "www." not in text and "@" not in text:
+        return []  # what both patterns need: most text has none
     found = [m.group().rstrip(_TRAILING) for m in _URL.finditer(text)]
     return found + _EMAIL.findall(_URL.sub(" ", text))
 
@@ -313,11 +315,16 @@ _NUMBER = re.compile(
     r"|\d+(?:[.,]\d+)*"
 )
 
+_DIGIT = re.compile(r"\d")
+_NOT_DIGIT = re.compile(r"\D")
+
 
 def _numbers(text: str) -> list[str]:
     """Numbers as digit strings: '1,000', '1 000' and '1000' are equal; '3,5' and '3.5' too."""
+    if not _DIGIT.search(text):
+        return []
     without_urls = _URL.sub(" ", _EMAIL.sub(" ", text))
-    return [re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(without_urls)]
+    return [_NOT_DIGIT.sub("", m.group()) for m in _NUMBER.finditer(without_urls)]
 
 
 @translation_check("numbers", Severity.WARNING)
@@ -372,9 +379,15 @@ def _end_punctuation(pair: Pair) -> Iterator[str]:
 
 
 _DOUBLED = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 
 
 def _doubled(text: str) -> set[str]:
+    words = [word.casefold() for word in _WORD.findall(text)]
+    if len(set(words)) == len(words) and "\u0130" not in text and "\u0131" not in text:
+        # No word twice at all, so the slower pattern cannot match (casefold() equates what
+        # the pattern's IGNORECASE does, except the Turkish dotted and dotless i).
+        return set()
     return {m.group(1).casefold() for m in _DOUBLED.finditer(text)
             if not m.group(1).isdigit()}
 

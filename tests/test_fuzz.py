@@ -17,7 +17,7 @@ import polib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from locpipe import catalog
+from locpipe import catalog, checks
 from locpipe.checks import markup
 from locpipe.errors import ContentError
 from locpipe.pseudo import pseudo_text
@@ -154,3 +154,27 @@ _PLAIN_TOKENS = ["słowo", "Word", "a", "1", "2024", " ", "  ", "\u00a0", ",", "
 @example("Ala *ma* kota_")
 def test_checks_shortcut_for_plain_text_agrees_with_the_parser(text: str) -> None:
     assert markup(text) == inline_markup(text)
+
+
+_WORD_TOKENS = ["the", "The", "THE", "a", "A", "İ", "i", "\u0131", "I", "ß", "SS", "ss", "1", "_",
+                " ", "  ", "\n", ",", ".", "-", "słowo", "Słowo", "ŁÓDŹ", "łódź"]
+
+
+@given(st.lists(st.sampled_from(_WORD_TOKENS), max_size=10).map("".join))
+@example("the The")
+@example("İ i")
+def test_doubled_words_shortcut_agrees_with_the_pattern(text: str) -> None:
+    slow = {m.group(1).casefold() for m in checks._DOUBLED.finditer(text)
+            if not m.group(1).isdigit()}
+    assert checks._doubled(text) == slow
+
+
+@given(st.lists(st.sampled_from(["1", "2", "000", " ", ",", ".", "a", "@", "x.pl", "://",
+                                 "http", "www.", "٣", "\u00a0"]), max_size=10).map("".join))
+def test_url_and_number_shortcuts_agree_with_the_patterns(text: str) -> None:
+    assert checks._urls(text) == ([m.group().rstrip(checks._TRAILING)
+                                   for m in checks._URL.finditer(text)]
+                                  + checks._EMAIL.findall(checks._URL.sub(" ", text)))
+    without = checks._URL.sub(" ", checks._EMAIL.sub(" ", text))
+    assert checks._numbers(text) == [re.sub(r"\D", "", m.group())
+                                     for m in checks._NUMBER.finditer(without)]
