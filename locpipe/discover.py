@@ -33,9 +33,10 @@ def find_articles(config: Config) -> tuple[list[SourceFile], list[ContentError]]
     root = config.root.resolve()
     found: list[SourceFile] = []
     errors: list[ContentError] = []
+    folders: dict[Path, bool] = {}
     for path in base.rglob("*.md"):
         display = path.relative_to(config.root).as_posix()
-        if not path.resolve().is_relative_to(root):
+        if not _inside(path, root, folders):
             errors.append(ContentError(
                 "a link to a file outside the project; copy the article into "
                 f"{config.content_dir}/ instead", display))
@@ -69,13 +70,24 @@ def find_assets(config: Config) -> list[tuple[str, Path]]:
         return []
     root = config.root.resolve()
     found = []
+    folders: dict[Path, bool] = {}
     for path in base.rglob("*"):
         rel = path.relative_to(base)
         if not path.is_file() or path.suffix == ".md":
             continue
-        if not path.resolve().is_relative_to(root):
+        if not _inside(path, root, folders):
             continue  # a link out of the project: never copied into the output
         if any(part.startswith(".") for part in rel.parts):
             continue
         found.append((rel.as_posix(), path))
     return sorted(found)
+
+
+def _inside(path: Path, root: Path, folders: dict[Path, bool]) -> bool:
+    """Whether the file, links followed, is inside ``root``; each folder resolved once."""
+    if path.is_symlink():
+        return path.resolve().is_relative_to(root)
+    inside = folders.get(path.parent)
+    if inside is None:
+        inside = folders[path.parent] = path.parent.resolve().is_relative_to(root)
+    return inside

@@ -1321,8 +1321,11 @@ class Outcome:
         live: dict[str, Path] = {}
         for found in _catalogue_files(self.config).values():
             for _, path in found:
-                with contextlib.suppress(OSError):
-                    live.setdefault(cache.digest(path.read_bytes()), path)
+                # By signature: a file unchanged since locpipe wrote or last read it is not
+                # read again (the catalogues of a large project are tens of megabytes).
+                digest = self.store.file_hash(path, fs.display(self.config, path))
+                if digest is not None:
+                    live.setdefault(digest, path)
         missing = [(d, str(p)) for d, p in live.items() if d not in self.store.items_known]
         self.store.save(live_items=set(live), more_items=_read_items(missing, self.workers))
 
