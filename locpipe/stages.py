@@ -341,14 +341,29 @@ class _Run:
 
     def input_hash(self, path: str) -> str | None:
         if path not in self._hashes:
-            try:
-                data = self.read(path)
-                self._hashes[path] = None if data is None else cache.digest(data)
-            except OSError as e:
-                self._hashes[path] = f"!{e.errno}"
+            known = self._signed_hash(path)
+            if known is not None:
+                self._hashes[path] = known
+            else:
+                self._hashes[path] = self._read_hash(path)
             if self.probe and self._hashes[path] is not None:
                 self.ctx.seen[path] = self._hashes[path]
         return self._hashes[path]
+
+    def _signed_hash(self, path: str) -> str | None:
+        """The hash of a project file by its signature (see :meth:`cache.Store.file_hash`):
+        a rerun need not read and hash every article and catalogue."""
+        prefix = self.layout.root + os.sep
+        if path in self._read or not path.startswith(prefix):
+            return None
+        return self.store.file_hash(path, path[len(prefix):])
+
+    def _read_hash(self, path: str) -> str | None:
+        try:
+            data = self.read(path)
+            return None if data is None else cache.digest(data)
+        except OSError as e:
+            return f"!{e.errno}"
 
     def article(self) -> Article:
         if self._article is None:
