@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
 import sys
 from pathlib import Path
 
 import legacy_segment
+import polib
 import pytest
 from fidelity import Document, corpus, spec_examples
 
-from locpipe import segment
+from locpipe import catalog, segment
 from locpipe.errors import LocpipeError
 from locpipe.model import Article
 
@@ -64,3 +66,80 @@ def test_segmenter_cuts_as_before(
     assert not differ, differ[:20]
     units = sum(len(a.units) for a in new if a is not None)
     assert units > 10_000  # the comparison saw real work
+
+
+MO_SOURCE = r'''# Polish translation.
+msgid ""
+msgstr ""
+"Project-Id-Version: demo\n"
+"Language: pl\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && "
+"(n%100<10 || n%100>=20) ? 1 : 2);\n"
+"X-Zeta: last\n"
+"X-Alpha: first\n"
+
+msgid "Zażółć gęślą jaźń"
+msgstr "Żółta gęś"
+
+msgctxt "menu"
+msgid "Open"
+msgstr "Otwórz"
+
+msgid "Open"
+msgstr "Otwórz plik"
+
+#, fuzzy
+msgid "Fuzzy"
+msgstr "Niepewne"
+
+msgid "Empty"
+msgstr ""
+
+msgid "%d file"
+msgid_plural "%d files"
+msgstr[0] "%d plik"
+msgstr[1] "%d pliki"
+msgstr[2] "%d plików"
+
+msgid "%d half"
+msgid_plural "%d halves"
+msgstr[0] "%d połowa"
+msgstr[1] ""
+msgstr[2] ""
+
+msgid "Line\nbreak \"quoted\""
+msgstr "Wiersz\nłamany \"w cudzysłowie\""
+
+#~ msgid "Gone"
+#~ msgstr "Nie ma"
+'''
+
+
+def test_mo_bytes_are_polibs_and_msgunfmt_reads_them(tmp_path: Path) -> None:
+    po = catalog.parse_catalog(MO_SOURCE, "demo.po")
+    data = catalog.mo_bytes(po)
+    assert data == po.to_binary()
+    mo = tmp_path / "demo.mo"
+    mo.write_bytes(data)
+    out = subprocess.run(["msgunfmt", str(mo)], capture_output=True, text=True, check=True)
+    back = catalog.parse_catalog(out.stdout, "back.po")
+    assert {(e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural) for e in back} == {
+        (None, "Zażółć gęślą jaźń"): "Żółta gęś",
+        ("menu", "Open"): "Otwórz",
+        (None, "Open"): "Otwórz plik",
+        (None, "%d file"): {0: "%d plik", 1: "%d pliki", 2: "%d plików"},
+        (None, "Line\nbreak \"quoted\""): "Wiersz\nłamany \"w cudzysłowie\"",
+    }
+    assert back.metadata["X-Alpha"] == "first"
+    checked = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", "-"], input=out.stdout,
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_mo_bytes_of_real_catalogues_are_polibs() -> None:
+    paths = sorted(ROOT.glob("locales/**/*.po")) + sorted(HERE.glob("**/*.po"))
+    assert len(paths) > 10
+    for path in paths:
+        po = polib.pofile(str(path))
+        assert catalog.mo_bytes(po) == po.to_binary(), path
