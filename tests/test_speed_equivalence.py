@@ -13,14 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import legacy_render
 import legacy_segment
 import polib
 import pytest
 from fidelity import Document, corpus, spec_examples
 
-from locpipe import catalog, segment
+from locpipe import catalog, render, segment
 from locpipe.errors import LocpipeError
-from locpipe.model import Article
+from locpipe.model import Article, Key
+from locpipe.pseudo import pseudo_text
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -66,6 +68,38 @@ def test_segmenter_cuts_as_before(
     assert not differ, differ[:20]
     units = sum(len(a.units) for a in new if a is not None)
     assert units > 10_000  # the comparison saw real work
+
+
+_HOSTILE = ("# ", "- ", "+", "* * *", "> ", "1. ", "2026) ", "\u0663. ", "   ## ", "\t# ", "```",
+            "~~~ ", "===", "___", "", " ", "\n", "a\n# b\n  c  \n", "x | y", "'q' (p)")
+
+
+def _translations(article: Article) -> dict[Key, str]:
+    """Translations that take every path of the formatter: block starts, breaks, spaces."""
+    found = {}
+    for number, unit in enumerate(article.units):
+        hostile = _HOSTILE[number % len(_HOSTILE)]
+        text = pseudo_text(unit.msgid) if number % 3 else unit.msgid
+        found[unit.key] = hostile + text if number % 2 else text + hostile
+    return found
+
+
+def test_renderer_writes_as_before(
+    documents: list[tuple[Document, bool]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = [a for a in (_parse(doc, fm) for doc, fm in documents) if a is not None]
+    texts = [_translations(a) for a in articles]
+
+    def outputs() -> list[str]:
+        return [render.render_markdown(a, t, locale="pl", mark_fallback=mark)
+                for a, t in zip(articles, texts, strict=True) for mark in (False, True)]
+
+    new = outputs()
+    monkeypatch.setattr(render, "_format", legacy_render._format)
+    old = outputs()
+    assert new == old
+    assert sum(a != b for a, b in zip(new, [a.text for a in articles for _ in (0, 1)],
+                                      strict=True)) > 500
 
 
 MO_SOURCE = r'''# Polish translation.
