@@ -22,6 +22,8 @@ _BLOCK_START = re.compile(
     r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
     r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
 )
+_MAY_START_BLOCK = frozenset(" #-+*>`~=_")
+"""The first characters `_BLOCK_START` can match, but for digits (``\\d``: ``isdecimal()``)."""
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _UNESCAPED_QUOTE = re.compile(r"(?<!\\)([\"'()])")
 
@@ -84,10 +86,12 @@ def _lang_span(text: str, lang: str) -> str:
 def _format(unit: Unit, text: str, newline: str) -> str:
     if unit.kind is UnitKind.FRONT_MATTER:
         return yaml_scalar(text)
-    lines = text.split("\n")
-    if not unit.multiline:
-        lines = [" ".join(line.strip() for line in lines)]
-    lines = [escape_line_start(line) for line in lines]
+    if "\n" not in text:  # the usual case: one line
+        lines = [escape_line_start(text if unit.multiline else text.strip())]
+    elif unit.multiline:
+        lines = [escape_line_start(line) for line in text.split("\n")]
+    else:
+        lines = [escape_line_start(" ".join(line.strip() for line in text.split("\n")))]
     if unit.kind is UnitKind.LINK_TITLE:
         lines = [_UNESCAPED_QUOTE.sub(r"\\\1", line) for line in lines]
     if unit.kind in (UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL):
@@ -106,6 +110,8 @@ def escape_line_start(line: str) -> str:
     >>> escape_line_start("2026. rok")
     '2026\\. rok'
     """
+    if not line or (line[0] not in _MAY_START_BLOCK and not line[0].isdecimal()):
+        return line  # the usual case, told without the regular expression
     match = _BLOCK_START.match(line)
     if match is None:
         return line

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import re
 import tomllib
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -71,6 +72,11 @@ class _Lines:
 
     def start_of(self, offset: int) -> int:
         return self._starts[self.line(offset) - 1]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """The line of an offset and the offset where that line starts."""
+        line = bisect.bisect_right(self._starts, offset)
+        return line, self._starts[line - 1]
 
 
 def parse_article(
@@ -276,11 +282,13 @@ def _tag(value: Any) -> str:
     return value if isinstance(value, str) else next(iter(value))
 
 
-@dataclass
-class _Element:
-    """A top-level inline element of a run, with the span of its inner content."""
+@dataclass(slots=True)
+class _Image:
+    """An image that is the first top-level element of a run, with the span of its alt text.
 
-    tag: str
+    Only such an image can make the run an alt-text unit; other elements are just counted.
+    """
+
     inner_start: int | None = None
     inner_end: int | None = None
     end: int = 0
@@ -288,7 +296,7 @@ class _Element:
     """For an image whose alt text is also its reference label: the label."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     """Consecutive inline events: the text of one unit being collected."""
 
@@ -298,13 +306,36 @@ class _Run:
     """(kind, break start, break end, start of the next inline event)."""
     pending: tuple[str, int, int] | None = None
     depth: int = 0
-    elements: list[_Element] = field(default_factory=list)
+    elements: int = 0
+    """How many top-level inline elements (text, code, links...) the run has."""
+    image: _Image | None = None
+    """The first top-level element, when it is an image."""
     has_words: bool = False
     autolink_depth: int = 0
 
+    def place(self, tag: str, start: int, end: int) -> None:
+        """Start a new top-level element, or widen the inner span of the current one."""
+        if self.depth == 0:
+            self.elements += 1
+            if tag == "Image" and self.elements == 1:
+                self.image = _Image()
+        elif self.elements == 1 and self.image is not None:
+            image = self.image
+            if image.inner_start is None:
+                image.inner_start = start
+            image.inner_end = end
+
+
+def _has_alpha(text: str) -> bool:
+    return any(map(str.isalpha, text))
+
 
 class _Walker:
-    """Walk pyromark events, keeping the block stack and collecting runs into units."""
+    """Walk pyromark events, keeping the block stack and collecting runs into units.
+
+    :meth:`walk` takes the common events (text, block and inline containers) inline, in one
+    loop over local names: a call per event was most of the cost of segmenting.
+    """
 
     def __init__(self, data: bytes, base: int, lines: _Lines) -> None:
         self.data = data
@@ -323,15 +354,55 @@ class _Walker:
         self.note: str | None = None
         self.context: str | None = None
 
-    def feed(self, event: Any, start: int, end: int) -> None:
-        start += self.base
-        end += self.base
-        if isinstance(event, dict) and ("Start" in event or "End" in event):
-            self._container(event, start, end)
-        elif not self.verbatim:
-            self._inline(event, start, end)
-        elif isinstance(event, dict) and "Html" in event:
-            self._markers(event["Html"], start)
+    def walk(self, events: Iterable[tuple[Any, Any]]) -> None:
+        """Feed every event in order, then close the last run."""
+        base = self.base
+        for event, span in events:
+            start = span["start"] + base
+            end = span["end"] + base
+            key = next(iter(event)) if event.__class__ is dict else event
+            if key == "Text":
+                if not self.verbatim:
+                    self._text(event[key], start, end)
+            elif key == "Start" or key == "End":
+                value = event[key]
+                tag = value if value.__class__ is str else next(iter(value))
+                if tag in _BLOCK_TAGS:
+                    self._block(tag, value, key == "Start", start)
+                elif not self.verbatim:
+                    self._container(tag, value, key == "Start", start, end)
+            elif key == "SoftBreak" or key == "HardBreak":
+                if self.run is not None:  # there is none in verbatim blocks
+                    self.run.pending = (key, start, end)
+            elif not self.verbatim:
+                self._inline(event, start, end)
+            elif key == "Html":
+                self._markers(event[key], start)
+        self.finish()
+
+    def _text(self, text: str, start: int, end: int) -> None:
+        """Text, the most common event: :meth:`_inline` on its shortest path."""
+        run = self.run
+        if run is None or run.pending is not None:
+            run = self._touch(start)
+        if end > run.end:
+            run.end = end
+        if run.depth == 0 or run.elements == 1:
+            run.place("Text", start, end)
+        if not run.has_words and not run.autolink_depth:
+            run.has_words = _has_alpha(text)
+
+    def _block(self, tag: str, value: Any, opening: bool, start: int) -> None:
+        if self.run is not None:
+            self.flush()
+        if opening:
+            self.stack.append((tag, value))
+            if tag == "Heading":
+                self.setext = not _ATX.match(self.data, start)
+            self.verbatim += tag in _VERBATIM_TAGS
+        else:
+            self.stack.pop()
+            self.verbatim -= tag in _VERBATIM_TAGS
 
     def _markers(self, html: str, at: int) -> None:
         """Obey authors' comments: extraction off/on, a note or a context for the next unit."""
@@ -352,66 +423,41 @@ class _Walker:
         if not self.enabled:
             self.off_regions.append((self.off_since or 0, len(self.data)))
 
-    def _container(self, event: dict[str, Any], start: int, end: int) -> None:
-        opening = "Start" in event
-        value = event["Start"] if opening else event["End"]
-        tag = _tag(value)
-        if tag in _BLOCK_TAGS:
-            self.flush()
-            if opening:
-                self.stack.append((tag, value))
-                if tag == "Heading":
-                    self.setext = not _ATX.match(self.data, start)
-                self.verbatim += tag in _VERBATIM_TAGS
-            else:
-                self.stack.pop()
-                self.verbatim -= tag in _VERBATIM_TAGS
-            return
-        if self.verbatim:
-            return
+    def _container(self, tag: str, value: Any, opening: bool, start: int, end: int) -> None:
+        """An inline container (emphasis, link, image...) opens or closes."""
         # A closing event's range starts where its element did: it cannot end a line break.
         run = self._touch(start) if opening or self.run is None else self.run
-        if opening and tag in ("Link", "Image") and value[tag]["link_type"] in _REFERENCES:
-            self.labels.add(normalize_label(value[tag]["id"]))
         if opening:
-            self._place(run, tag, start, end)
-            if tag == "Image" and run.depth == 0:
-                run.elements[-1].end = end
-                if value["Image"]["link_type"].startswith(("Shortcut", "Collapsed")):
-                    run.elements[-1].label = value["Image"]["id"]
+            if tag in ("Link", "Image"):
+                info = value[tag]
+                if info["link_type"] in _REFERENCES:
+                    self.labels.add(normalize_label(info["id"]))
+            run.place(tag, start, end)
+            if tag == "Image" and run.depth == 0 and run.elements == 1 and run.image:
+                run.image.end = end
+                if info["link_type"].startswith(("Shortcut", "Collapsed")):
+                    run.image.label = info["id"]
             run.depth += 1
-            if tag == "Link" and value["Link"]["link_type"] in ("Autolink", "Email"):
+            if tag == "Link" and info["link_type"] in ("Autolink", "Email"):
                 run.autolink_depth += 1
         else:
             run.depth -= 1
             if run.depth:
-                self._place(run, tag, start, end)
+                run.place(tag, start, end)
             if tag == "Link" and run.autolink_depth:
                 run.autolink_depth -= 1
-        run.end = max(run.end, end)
-
-    @staticmethod
-    def _place(run: _Run, tag: str, start: int, end: int) -> None:
-        """Start a new top-level element, or widen the inner span of the current one."""
-        if run.depth == 0:
-            run.elements.append(_Element(tag))
-        elif run.elements:
-            element = run.elements[-1]
-            element.inner_start = start if element.inner_start is None else element.inner_start
-            element.inner_end = end
+        if end > run.end:
+            run.end = end
 
     def _inline(self, event: Any, start: int, end: int) -> None:
-        if event in ("SoftBreak", "HardBreak"):
-            if self.run is not None:
-                self.run.pending = (event, start, end)
-            return
+        """A leaf other than text and line breaks: code, inline HTML, a rule..."""
         if isinstance(event, dict) and "TaskListMarker" in event and self.run is None:
             return
         run = self._touch(start)
         run.end = max(run.end, end)
-        self._place(run, _tag(event), start, end)
+        run.place(_tag(event), start, end)
         if isinstance(event, dict) and "Text" in event and not run.autolink_depth:
-            run.has_words = run.has_words or any(ch.isalpha() for ch in event["Text"])
+            run.has_words = run.has_words or _has_alpha(event["Text"])
 
     def _touch(self, start: int) -> _Run:
         """Return the open run, opening one at ``start`` or closing a pending line break."""
@@ -433,12 +479,12 @@ class _Walker:
             return
         start, end = run.start, run.end
         kind = self._kind()
-        only = run.elements[0] if len(run.elements) == 1 else None
-        if only is not None and only.tag == "Image" and only.inner_start is not None:
+        only = run.image if run.elements == 1 else None
+        if only is not None and only.inner_start is not None:
             start, end = only.inner_start, only.inner_end or only.inner_start
             start = self._escape_start(start)
             kind = UnitKind.IMAGE_ALT
-        breaks = [b for b in run.breaks if start <= b[1] and b[3] <= end]
+        breaks = [b for b in run.breaks if start <= b[1] and b[3] <= end] if run.breaks else []
         unit = self._unit(kind, start, end, breaks)
         if kind is UnitKind.IMAGE_ALT and only is not None and only.label is not None:
             # The alt text is the reference label too: a translation must keep the label.
@@ -449,18 +495,13 @@ class _Walker:
         self.units.append(unit)
 
     def _kind(self) -> UnitKind:
-        tags = [tag for tag, _ in self.stack]
-        for tag in reversed(tags):
-            if tag == "Heading":
-                return UnitKind.HEADING
-            if tag == "TableCell":
-                return UnitKind.TABLE_HEADER if "TableHead" in tags else UnitKind.TABLE_CELL
-            if tag == "Item":
-                return UnitKind.LIST_ITEM
-            if tag == "BlockQuote":
-                return UnitKind.BLOCKQUOTE
-            if tag == "FootnoteDefinition":
-                return UnitKind.FOOTNOTE
+        stack = self.stack
+        for tag, _ in reversed(stack):
+            kind = _KIND_OF.get(tag)
+            if kind is UnitKind.TABLE_CELL and any(other == "TableHead" for other, _ in stack):
+                return UnitKind.TABLE_HEADER
+            if kind is not None:
+                return kind
         return UnitKind.PARAGRAPH
 
     def _detail(self, kind: UnitKind) -> str:
@@ -474,30 +515,61 @@ class _Walker:
         self, kind: UnitKind, start: int, end: int, breaks: list[tuple[str, int, int, int]]
     ) -> Unit:
         data = self.data
-        pieces: list[str] = []
-        cursor = start
-        hard_style = "\\"
-        for brk, b_start, b_end, nxt in breaks:
-            piece = _join_lines(data[cursor:b_start].decode())
-            if brk == "SoftBreak":
-                pieces.append(piece.rstrip(" \t") + " ")
-            else:
-                hard_style = data[b_start:b_end].decode().rstrip("\r\n") or "\\"
-                pieces.append(piece + "\n")
-            cursor = nxt
-        pieces.append(_join_lines(data[cursor:end].decode()))
-        line_start = self.lines.start_of(start)
-        prefix = re.sub(r"[^\s>]", " ", data[line_start:start].decode())
+        if breaks:
+            msgid, hard_style = _with_breaks(data, start, end, breaks)
+        else:
+            msgid, hard_style = _join_lines(data[start:end].decode()), "\\"
+        line, line_start = self.lines.locate(start)
         one_line = kind in _ONE_LINE or (kind is UnitKind.HEADING and not self.setext)
         return Unit(
-            kind=kind, msgid="".join(pieces), line=self.lines.line(start), start=start, end=end,
-            detail=self._detail(kind), prefix=prefix, hard_break=hard_style,
-            multiline=not one_line,
+            kind=kind, msgid=msgid, line=line, start=start, end=end,
+            detail=self._detail(kind) if kind is UnitKind.HEADING else "",
+            prefix=_blank_prefix(data[line_start:start]) if line_start < start else "",
+            hard_break=hard_style, multiline=not one_line,
         )
+
+
+def _with_breaks(
+    data: bytes, start: int, end: int, breaks: list[tuple[str, int, int, int]]
+) -> tuple[str, str]:
+    """A unit's text with its line breaks: soft ones as spaces, hard ones as newlines.
+
+    Also return how the source writes a hard break (the last one's style wins).
+    """
+    pieces: list[str] = []
+    cursor = start
+    hard_style = "\\"
+    for brk, b_start, b_end, nxt in breaks:
+        piece = _join_lines(data[cursor:b_start].decode())
+        if brk == "SoftBreak":
+            pieces.append(piece.rstrip(" \t") + " ")
+        else:
+            hard_style = data[b_start:b_end].decode().rstrip("\r\n") or "\\"
+            pieces.append(piece + "\n")
+        cursor = nxt
+    pieces.append(_join_lines(data[cursor:end].decode()))
+    return "".join(pieces), hard_style
+
+
+_NOT_BLANK = re.compile(r"[^\s>]")
+
+
+@functools.lru_cache(maxsize=1024)
+def _blank_prefix(before: bytes) -> str:
+    """What a continuation line starts with: the line before a unit, blanked but for ``>``.
+
+    Cached: a document repeats a few prefixes (list indentation, quote marks) many times.
+    """
+    return _NOT_BLANK.sub(" ", before.decode())
 
 
 _ATX = re.compile(rb" {0,3}#{1,6}(?:[ \t]|\r?\n|$)")
 _REFERENCES = frozenset({"Reference", "Collapsed", "Shortcut"})
+_KIND_OF = {
+    "Heading": UnitKind.HEADING, "TableCell": UnitKind.TABLE_CELL, "Item": UnitKind.LIST_ITEM,
+    "BlockQuote": UnitKind.BLOCKQUOTE, "FootnoteDefinition": UnitKind.FOOTNOTE,
+}
+"""The kind of unit the innermost of these blocks makes (a cell in a table head: a header)."""
 _ONE_LINE = frozenset({UnitKind.TABLE_HEADER, UnitKind.TABLE_CELL, UnitKind.IMAGE_ALT})
 _LINE_JOIN = re.compile(r"\r?\n[ \t]*(?:>[ \t]?)*[ \t]*")
 
@@ -513,9 +585,7 @@ def _join_lines(piece: str) -> str:
 def _body_units(data: bytes, base: int, lines: _Lines) -> tuple[list[Unit], set[str]]:
     body = data[base:].decode()
     walker = _Walker(data, base, lines)
-    for event, span in pyromark.events_with_range(body, options=OPTIONS):
-        walker.feed(event, span["start"], span["end"])
-    walker.finish()
+    walker.walk(pyromark.events_with_range(body, options=OPTIONS))
     titles = [
         unit
         for unit in _link_titles(body, data, base, lines)

@@ -836,7 +836,7 @@ def _compile(run: _Run) -> None:
         except LocpipeError as e:
             report.errors.append(e)
             continue
-        data = po.to_binary()
+        data = catalog.mo_bytes(po)
         if run.write(report, mo, data) is not FileStatus.FAILED:
             run.remember(slot, key, {"files": [[display, cache.digest(data)]]})
 
