@@ -145,14 +145,26 @@ def _found(po: polib.POFile, edit: Edit) -> bool:
     return entry is not None and entry.fuzzy and entry.previous_msgid == edit.old
 
 
+def _fresh(project: Path, saved: Path) -> Path:
+    """A copy of the project with the catalogues as saved before the edits, and no cache."""
+    n = 1
+    while (target := project.parent / f"run-{n}").exists():
+        n += 1
+    skip = {project / "locales" / "en", project / ".locpipe-cache"}
+    shutil.copytree(project, target,
+                    ignore=lambda folder, names: [m for m in names if Path(folder, m) in skip])
+    shutil.copytree(saved, target / "locales" / "en")
+    return target
+
+
 def run_locpipe(project: Path, saved: Path, edits: list[Edit], jobs: str | None, *,
                 warm: bool = False) -> tuple[float, int]:
     """``locpipe update`` on the edited project; ``warm``: after ``locpipe check`` (not
     timed) left its build cache, as CI or an earlier command would."""
+    # A fresh copy, not the catalogues deleted and copied back: ext4 allocates inodes slowly
+    # for about 30 s after many files were deleted, which would be charged to locpipe.
+    project = _fresh(project, saved)
     locales = project / "locales" / "en"
-    shutil.rmtree(locales)
-    shutil.copytree(saved, locales)
-    shutil.rmtree(project / ".locpipe-cache", ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(HERE.parent), "SOURCE_DATE_EPOCH": "1767225600"}
     if warm:
         subprocess.run([*LOCPIPE, "check"], cwd=project, env=env, stdout=subprocess.DEVNULL)
@@ -231,7 +243,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
     base = args.out / f"fuzzy-{args.articles}"
-    shutil.rmtree(base, ignore_errors=True)
+    if base.exists():
+        shutil.rmtree(base)
+        time.sleep(31)  # see run_locpipe: let ext4 forget the deleted inodes
     project = base / "project"
     generate(project, args.articles)
     env = {**os.environ, "PYTHONPATH": str(HERE.parent), "SOURCE_DATE_EPOCH": "1767225600"}

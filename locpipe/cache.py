@@ -290,11 +290,11 @@ class Store:
                                [(n, json.dumps(list(sig)), h)
                                 for n, (sig, h) in self._new_files.items()])
                 live = None if live_items is None else set(live_items)
+                if live is not None:  # first, so that a rebuilt word index is smaller
+                    _drop_items(db, live)
                 for digest_, items in itertools.chain(self._new_items.items(), more_items):
                     if live is None or digest_ in live:
                         _store_items(db, digest_, items)
-                if live is not None:
-                    _drop_items(db, live)
 
 
 EXTRA = 32
@@ -360,21 +360,47 @@ def _has_words(db: sqlite3.Connection) -> bool:
 
 def _drop_items(db: sqlite3.Connection, live: set[str]) -> None:
     """Forget the items of catalogue versions that are gone, once they are many."""
-    from .similarity import tokens
-
     stored = dict(db.execute("SELECT hash, id FROM catalogues").fetchall())
     stale = [stored[h] for h in stored.keys() - live]
     if len(stale) * 4 < len(stored):
         return
-    for cat in stale:
-        if _has_words(db):
-            texts = db.execute("SELECT n, msgid FROM items WHERE cat = ? AND long = 1",
-                               (cat,)).fetchall()
-            db.executemany("INSERT INTO words (words, rowid, text) VALUES ('delete', ?, ?)",
-                           [((cat << _ENTRY_BITS) | n, " ".join(tokens(msgid)))
-                            for n, msgid in texts])
-        db.execute("DELETE FROM items WHERE cat = ?", (cat,))
-        db.execute("DELETE FROM catalogues WHERE id = ?", (cat,))
+    words = _has_words(db)
+    # The word index keeps no texts: an entry leaves it only when given its words again.
+    # When most versions are stale (an update that touched most catalogues), emptying the
+    # index and indexing the few live texts again is far cheaper than that.
+    rebuild = words and len(stale) * 2 >= len(stored)
+    if words and not rebuild:
+        _unindex(db, stale)
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS stale (cat INTEGER PRIMARY KEY)")
+    db.execute("DELETE FROM temp.stale")
+    db.executemany("INSERT INTO temp.stale VALUES (?)", [(cat,) for cat in stale])
+    db.execute("DELETE FROM items WHERE cat IN (SELECT cat FROM temp.stale)")
+    db.execute("DELETE FROM catalogues WHERE id IN (SELECT cat FROM temp.stale)")
+    db.execute("DROP TABLE temp.stale")
+    if rebuild:
+        _reindex(db)
+
+
+def _unindex(db: sqlite3.Connection, cats: Iterable[int]) -> None:
+    from .similarity import tokens
+
+    for cat in cats:
+        texts = db.execute("SELECT n, msgid FROM items WHERE cat = ? AND long = 1",
+                           (cat,)).fetchall()
+        db.executemany("INSERT INTO words (words, rowid, text) VALUES ('delete', ?, ?)",
+                       [((cat << _ENTRY_BITS) | n, " ".join(tokens(msgid)))
+                        for n, msgid in texts])
+
+
+def _reindex(db: sqlite3.Connection) -> None:
+    """The word index made anew from the items kept."""
+    from .similarity import tokens
+
+    db.execute("INSERT INTO words (words) VALUES ('delete-all')")
+    texts = db.execute("SELECT cat, n, msgid FROM items WHERE long = 1").fetchall()
+    db.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)",
+                   (((cat << _ENTRY_BITS) | n, " ".join(tokens(msgid)))
+                    for cat, n, msgid in texts))
 
 
 def _phrase(element: str) -> str | None:

@@ -266,6 +266,49 @@ def test_the_indexed_memory_answers_as_the_whole_memory(
         indexed.close()
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(catalogue, min_size=1, max_size=8), st.lists(catalogue, max_size=3), st.data())
+def test_a_memory_pruned_of_gone_versions_answers_as_the_live_catalogues(
+    tmp_path: Path, old: list[list[tuple[str, str | None, str, bool]]],
+    fresh: list[list[tuple[str, str | None, str, bool]]], data: st.DataObject,
+) -> None:
+    """Whether few versions are gone (their words taken out of the index one by one) or
+    most (the index made anew), what is left answers as the live catalogues would."""
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    store = cache.Store.open(root)
+    for n, items in enumerate(old):
+        store.record_items(f"h{n}", items)
+    store.save()
+    kept = sorted(data.draw(st.sets(st.integers(0, len(old) - 1))))
+    live = [(f"c{n}", f"h{n}", old[n]) for n in kept]
+    live += [(f"n{k}", f"new{k}", items) for k, items in enumerate(fresh)]
+    store = cache.Store.open(root)
+    store.record("anything", "k", "v")  # a save with nothing to write leaves the memory be
+    store.save(live_items={h for _, h, _ in live},
+               more_items=[(f"new{k}", items) for k, items in enumerate(fresh)])
+    with sqlite3.connect(root / CACHE / "build.sqlite3") as db:
+        stored = {h for (h,) in db.execute("SELECT hash FROM catalogues")}
+    if (len(old) - len(kept)) * 4 >= len(old):
+        assert stored == {h for _, h, _ in live}
+    rows = cache.Store.open(root).rows([(origin, h) for origin, h, _ in live], extra={})
+    assert rows is not None
+    whole = Memory.from_items([(origin, items) for origin, _, items in live])
+    indexed = IndexedMemory(rows)
+    everything = [i[0] for items in old + fresh for i in items] or ["kot"]
+    try:
+        for _ in range(8):
+            known = st.sampled_from(everything)
+            query = data.draw(st.one_of(text, known, known.map(lambda t: t + " kot"),
+                                        known.map(lambda t: t.rsplit(" ", 1)[0])))
+            context = data.draw(st.sampled_from([None, "title"]))
+            near = data.draw(st.booleans())
+            assert indexed.suggest(query, context, exclude="", near=near) == \
+                whole.suggest(query, context, exclude="", near=near)
+    finally:
+        indexed.close()
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(catalogue, min_size=1, max_size=5),
        st.lists(st.tuples(text, st.booleans()), min_size=1, max_size=4), st.data())
