@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -255,9 +255,8 @@ class Typography:
         if self.quotes:
             text = self._quotes(text, context[-1])
         if self.one_letter:
-            pattern = (rf"(?<![^{_BOUNDARY}])([{self.one_letter}])"
-                       r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?=\S|$)")
-            text = re.sub(pattern, "\\1\u00a0", context + text)[len(context):]
+            space = _space_after_one_letter(self.one_letter)
+            text = space.sub("\u00a0", context + text)[len(context):]
         return text
 
     def _quotes(self, text: str, previous: str) -> str:
@@ -273,6 +272,13 @@ class Typography:
     def markup(self, text: str) -> Markup:
         """Plain text as HTML, with the rules applied and no-break spaces made visible."""
         return Markup(str(escape(self.text(text))).replace("\u00a0", "&nbsp;"))
+
+
+@cache
+def _space_after_one_letter(letters: str) -> re.Pattern[str]:
+    """The white space after a one-letter word, which a no-break space replaces."""
+    return re.compile(rf"(?<=(?<![^{_BOUNDARY}])[{letters}])"
+                      r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?=\S|$)")
 
 
 def typography_for(locale: str, config: Config) -> Typography:
@@ -353,6 +359,7 @@ class _Typesetter(HTMLParser):
 
 _LANG_ATTRIBUTE = re.compile(r"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _LANG_ANYWHERE = re.compile(r"lang\s*=", re.I)
+_LANG_LOWER = re.compile(r"lang\s*=")
 
 
 def _no_rules_apply(html: str, lang: str, rules: Callable[[str], Typography]) -> bool:
@@ -362,14 +369,215 @@ def _no_rules_apply(html: str, lang: str, rules: Callable[[str], Typography]) ->
     attribute this cannot read, a value with an entity, a locale that does not parse) means
     the fragment must be parsed.
     """
-    found = _LANG_ATTRIBUTE.findall(html)
-    if len(found) != len(_LANG_ANYWHERE.findall(html)):
-        return False
+    found = []
+    # A quick test first (the expressions that ignore case are slow): lower case keeps
+    # "lang =" where the text has it in any case.
+    if _LANG_LOWER.search(html.lower()):
+        found = _LANG_ATTRIBUTE.findall(html)
+        if len(found) != len(_LANG_ANYWHERE.findall(html)):
+            return False
     values = {lang, *("".join(groups) for groups in found)}
     try:
         return not any("&" in value or rules(value).active for value in values)
     except Exception:  # a locale that does not parse: the parser meets it too
         return False
+
+
+_WS = "[ \t\n\r\f]"
+"""HTML's white space: what every version of ``html.parser`` reads as white space."""
+_ATTRIBUTE = (rf"{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+              rf"(?:{_WS}*={_WS}*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`/]+(?=[ \t\n\r\f>])))?")
+_TAG = (rf"<(?P<start>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:{_ATTRIBUTE})*){_WS}*(?P<empty>/?)>"
+        rf"|</(?P<end>[a-zA-Z][-.a-zA-Z0-9:_]*){_WS}*>"
+        r"|<!--(?!-?>)(?:[^-]|-(?!-))*-->")
+"""A start tag, end tag or comment as every version of ``html.parser`` reads it."""
+_TAGS = re.compile("(" + re.sub(r"\(\?P<\w+>", "(?:", _TAG) + ")")
+"""Splits a fragment into text, tag, text, ..., text."""
+_ONE_TAG = re.compile(_TAG)
+_REFERENCES = re.compile(r"(&(?:[a-zA-Z][-.a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)")
+"""Splits text into text, reference, text, ..., text."""
+_ATTRIBUTES = re.compile(
+    rf"{_WS}+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:{_WS}*={_WS}*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`/]+))?")
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                       "noframes", "noscript", "plaintext"})
+"""Elements whose content some version of ``html.parser`` reads as raw text."""
+
+
+_TagInfo = tuple[bool, bool, str, bool, str | None, bool]
+"""What a tag does: opens, closes, its name, resets the text before, own ``lang``, skips."""
+
+
+@lru_cache(maxsize=4096)
+def _tag(text: str) -> _TagInfo | None:
+    """What a tag does, or None when the parser must read the fragment."""
+    match = _ONE_TAG.fullmatch(text)
+    if match is None:
+        return None
+    if match.group("end"):
+        name = match.group("end").lower()
+        return False, True, name, name not in _INLINE_TAGS, None, False
+    name = match.group("start")
+    if name is None:
+        return False, False, "", False, None, False  # a comment
+    name = name.lower()
+    if name in _RAW_TEXT:
+        return None
+    resets = name not in _INLINE_TAGS
+    if match.group("empty") or name in _VOID_TAGS:
+        return False, False, name, resets, None, False  # nothing opens
+    attrs = match.group("attrs")
+    own = _element_lang(attrs) if "lang" in attrs.lower() else None
+    if own is not None and "&" in own:
+        return None  # html.parser unescapes it: leave that to the parser
+    return True, False, name, resets, own, name in _SKIP_TAGS
+
+
+def _element_lang(attrs: str) -> str | None:
+    """The first non-empty ``lang`` of a start tag's attributes, quotes taken off."""
+    for match in _ATTRIBUTES.finditer(attrs):
+        if match.group(1).lower() != "lang" or not match.group(2):
+            continue
+        value = match.group(2)
+        if value[0] in "\"'":
+            value = value[1:-1]
+        if value:
+            return value
+    return None
+
+
+class _FastSetter:
+    """What :class:`_Typesetter` does, over text and tags that expressions cut."""
+
+    __slots__ = ("cursor", "html", "open", "out", "previous", "rules", "skip", "stack",
+                 "trigger", "typo", "typo_lang")
+
+    def __init__(self, html: str, lang: str, rules: Callable[[str], Typography]) -> None:
+        self.html, self.rules = html, rules
+        self.stack: list[tuple[str, str]] = [("", lang)]
+        self.open: dict[str, int] = {}
+        self.skip = 0
+        self.previous = " "
+        self.out: list[str] = []
+        self.cursor = 0
+        self.typo_lang = ""
+        self.typo = Typography()
+        self.trigger: re.Pattern[str] | None = None
+
+    def run(self, parts: list[str]) -> bool:
+        """Typeset text, tag, text, ..., text; False where the parser must read them."""
+        start = 0
+        for i in range(0, len(parts) - 1, 2):
+            text, tag = parts[i], parts[i + 1]
+            if text and not self.text(start, text):
+                return False
+            info = _tag(tag)
+            if info is None:
+                return False
+            opens, closes, name, resets, own, skips = info
+            if resets:
+                self.previous = " "
+            if opens:
+                self.stack.append((name, own or self.stack[-1][1]))
+                self.open[name] = self.open.get(name, 0) + 1
+                self.skip += skips
+            elif closes and self.open.get(name):
+                self.close(name)
+            start += len(text) + len(tag)
+        return not parts[-1] or self.text(start, parts[-1])
+
+    def close(self, name: str) -> None:
+        while len(self.stack) > 1:
+            open_tag, _ = self.stack.pop()
+            self.open[open_tag] -= 1
+            self.skip -= open_tag in _SKIP_TAGS
+            if open_tag == name:
+                break
+
+    def text(self, start: int, text: str) -> bool:
+        """Typeset a run of text; False when it holds a stray ``<`` or ``&``."""
+        if "<" in text:
+            return False
+        if "&" in text:
+            return self.references(start, text)
+        lang = self.stack[-1][1]
+        if lang != self.typo_lang or not lang:
+            self.typo_lang, self.typo = lang, self.rules(lang)
+            self.trigger = _trigger(self.typo.one_letter, bool(self.typo.quotes))
+        typo, previous = self.typo, self.previous
+        if not self.skip and typo.active and (
+                self.trigger is None or self.trigger.search(text) is not None
+                or (text[0] in " \t\r\n"
+                    and (previous[0] in typo.one_letter or previous[-1] in typo.one_letter))):
+            new = typo.text(text, previous).replace("\u00a0", "&nbsp;")
+            if new != text:
+                self.edit(start, start + len(text), new)
+        self.previous = (previous + text)[-2:]
+        return True
+
+    def references(self, start: int, text: str) -> bool:
+        """Typeset text with character references: each one is the parser's own event."""
+        for i, piece in enumerate(_REFERENCES.split(text)):
+            if i % 2:
+                self.reference(start, piece)
+            elif "&" in piece:
+                return False
+            elif piece:
+                self.text(start, piece)
+            start += len(piece)
+        return True
+
+    def reference(self, start: int, raw: str) -> None:
+        if raw[1] == "#":
+            self.previous = (self.previous + "x")[-2:]
+            return
+        found = self.rules(self.stack[-1][1])
+        name = raw[1:-1]
+        if name == "quot" and not self.skip and found.quotes:
+            mark = found.text('"', self.previous)
+            self.edit(start, start + len(raw), mark)
+            self.previous = (self.previous + mark)[-2:]
+        else:
+            self.previous = (self.previous + ("\u00a0" if name == "nbsp" else "x"))[-2:]
+
+    def edit(self, start: int, end: int, new: str) -> None:
+        self.out.append(self.html[self.cursor:start])
+        self.out.append(new)
+        self.cursor = end
+
+
+def _typeset_fast(html: str, lang: str, rules: Callable[[str], Typography]) -> str | None:
+    """:func:`_typeset_parsed` by regular expressions, or None where they cannot say.
+
+    The fragment is cut into the same text runs, tags and references ``html.parser``
+    reports and the same rules are applied to them; a text run is given to
+    :meth:`Typography.text` only when the rules could change it. Anything this does not
+    read exactly as the parser (a declaration, a stray ``<`` or ``&``, an unusual tag or
+    comment, raw text elements, an entity in a ``lang`` value) gives None: the parser
+    decides.
+    """
+    setter = _FastSetter(html, lang, rules)
+    if not setter.run(_TAGS.split(html)):
+        return None
+    setter.out.append(html[setter.cursor:])
+    return "".join(setter.out)
+
+
+@cache
+def _trigger(letters: str, quotes: bool) -> re.Pattern[str] | None:
+    """What a text run must hold for typesetting to change it, or None: it may always.
+
+    A one-letter word (as the rules find it) followed by white space, a straight quote
+    (with quotes to put), or a no-break space (always written ``&nbsp;`` in a changed
+    run). A run that starts with white space after a one-letter word is tested apart.
+    """
+    if letters and not letters.isalpha():
+        return None  # the rules' own character class may read them otherwise
+    found = ["\u00a0"]
+    if letters:
+        found.append(f"(?<![^{_BOUNDARY}])[{letters}][ \t\r\n]")
+    if quotes:
+        found.append('"')
+    return re.compile("|".join(found))
 
 
 def typeset(html: str, *, lang: str, rules: Callable[[str], Typography]) -> str:
@@ -380,6 +588,12 @@ def typeset(html: str, *, lang: str, rules: Callable[[str], Typography]) -> str:
     """
     if _no_rules_apply(html, lang, rules):
         return html
+    fast = _typeset_fast(html, lang, rules)
+    return _typeset_parsed(html, lang, rules) if fast is None else fast
+
+
+def _typeset_parsed(html: str, lang: str, rules: Callable[[str], Typography]) -> str:
+    """:func:`typeset` by ``html.parser``: the reference the fast path must equal."""
     setter = _Typesetter(html, lang, rules)
     setter.feed(html)
     setter.close()
