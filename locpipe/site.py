@@ -74,16 +74,24 @@ def relative_href(from_file: str, to_file: str) -> str:
     >>> relative_href("en/blog/a.html", "pl/blog/a.html")
     '../../pl/blog/a.html'
     """
-    here = PurePosixPath(from_file).parent
-    target = PurePosixPath(to_file)
-    up = len(here.parts)
+    here_parts, target_parts = _parts(from_file, parent=True), _parts(to_file)
+    up = len(here_parts)
     common = 0
-    for a, b in zip(here.parts, target.parts[:-1], strict=False):
+    for a, b in zip(here_parts, target_parts[:-1], strict=False):
         if a != b:
             break
         common += 1
-    parts = [".."] * (up - common) + list(target.parts[common:])
+    parts = [".."] * (up - common) + list(target_parts[common:])
     return "/".join(parts)
+
+
+def _parts(file: str, *, parent: bool = False) -> tuple[str, ...]:
+    """A path's (or its folder's) parts as :class:`PurePosixPath` reads them, but quicker."""
+    parts = tuple(file.split("/"))
+    if "" in parts or "." in parts:  # "a//b", "./a", "a/", "/a": let pathlib tidy them
+        path = PurePosixPath(file)
+        return (path.parent if parent else path).parts
+    return parts[:-1] if parent else parts
 
 
 # -- translations are text ----------------------------------------------------------------
@@ -159,11 +167,14 @@ def _same_tag(fragment: str, source_fragments: Sequence[str]) -> str | None:
 
 def _rewrites(source: str, translation: str) -> list[tuple[int, int, str]]:
     """What to replace in a translation so it adds no markup to its source's."""
+    spans = markup_spans(translation)
+    if all(span.kind is not SpanKind.HTML and safe_url(span.value) for span in spans):
+        return []  # no HTML and only safe links: nothing the source needs to vouch for
     theirs = markup_spans(source)
     html = [s.value for s in theirs if s.kind is SpanKind.HTML]
     urls = {s.value for s in theirs if s.kind is not SpanKind.HTML}
     found = []
-    for span in markup_spans(translation):
+    for span in spans:
         raw = translation[span.start : span.end]
         if span.kind is SpanKind.HTML:
             if span.value in html:
@@ -199,6 +210,8 @@ def neutralise(source: str, translation: str, *, kind: UnitKind | None = None) -
         return re.sub(r"(?<!\\)([\[\]])", r"\\\1", translation)
     if "<" not in translation and "[" not in translation:
         return translation  # no HTML, no link, no image: nothing to neutralise
+    if translation == source:
+        return translation  # the source's own markup: nothing added
     text = translation
     for _ in range(_MAX_PASSES):
         rewrites = _rewrites(source, text)
@@ -448,8 +461,8 @@ def _element_lang(attrs: str) -> str | None:
 class _FastSetter:
     """What :class:`_Typesetter` does, over text and tags that expressions cut."""
 
-    __slots__ = ("cursor", "html", "open", "out", "previous", "rules", "skip", "stack",
-                 "trigger", "typo", "typo_lang")
+    __slots__ = ("active", "cursor", "html", "open", "out", "previous", "rules", "skip",
+                 "stack", "trigger", "typo", "typo_lang")
 
     def __init__(self, html: str, lang: str, rules: Callable[[str], Typography]) -> None:
         self.html, self.rules = html, rules
@@ -459,8 +472,9 @@ class _FastSetter:
         self.previous = " "
         self.out: list[str] = []
         self.cursor = 0
-        self.typo_lang = ""
+        self.typo_lang: str | None = None  # the language whose rules are at hand
         self.typo = Typography()
+        self.active = False
         self.trigger: re.Pattern[str] | None = None
 
     def run(self, parts: list[str]) -> bool:
@@ -480,6 +494,10 @@ class _FastSetter:
                 self.stack.append((name, own or self.stack[-1][1]))
                 self.open[name] = self.open.get(name, 0) + 1
                 self.skip += skips
+            elif closes and self.stack[-1][0] == name:  # the usual case: the last one opened
+                self.stack.pop()
+                self.open[name] -= 1
+                self.skip -= name in _SKIP_TAGS
             elif closes and self.open.get(name):
                 self.close(name)
             start += len(text) + len(tag)
@@ -500,18 +518,24 @@ class _FastSetter:
         if "&" in text:
             return self.references(start, text)
         lang = self.stack[-1][1]
-        if lang != self.typo_lang or not lang:
+        if lang != self.typo_lang:
             self.typo_lang, self.typo = lang, self.rules(lang)
-            self.trigger = _trigger(self.typo.one_letter, bool(self.typo.quotes))
-        typo, previous = self.typo, self.previous
-        if not self.skip and typo.active and (
+            self.active = self.typo.active
+            self.trigger = _trigger(self.typo.one_letter)
+        previous = self.previous
+        self.previous = (previous + text[-2:])[-2:]
+        if self.skip or not self.active:
+            return True
+        typo, letters = self.typo, self.typo.one_letter
+        # Only text the rules could change goes to them: white space after a one-letter
+        # word, here or just before, a straight quote to replace, a no-break space.
+        if "\u00a0" in text or (typo.quotes and '"' in text) or (letters and (
                 self.trigger is None or self.trigger.search(text) is not None
                 or (text[0] in " \t\r\n"
-                    and (previous[0] in typo.one_letter or previous[-1] in typo.one_letter))):
+                    and (previous[0] in letters or previous[-1] in letters)))):
             new = typo.text(text, previous).replace("\u00a0", "&nbsp;")
             if new != text:
                 self.edit(start, start + len(text), new)
-        self.previous = (previous + text)[-2:]
         return True
 
     def references(self, start: int, text: str) -> bool:
@@ -563,21 +587,15 @@ def _typeset_fast(html: str, lang: str, rules: Callable[[str], Typography]) -> s
 
 
 @cache
-def _trigger(letters: str, quotes: bool) -> re.Pattern[str] | None:
-    """What a text run must hold for typesetting to change it, or None: it may always.
+def _trigger(letters: str) -> re.Pattern[str] | None:
+    """White space after one of ``letters`` as a one-letter word, or None: cannot tell.
 
-    A one-letter word (as the rules find it) followed by white space, a straight quote
-    (with quotes to put), or a no-break space (always written ``&nbsp;`` in a changed
-    run). A run that starts with white space after a one-letter word is tested apart.
+    It starts with the white space, which ``re`` looks for quickly; the start of the text
+    counts as a word boundary, since the text before it is tested apart.
     """
-    if letters and not letters.isalpha():
+    if not letters.isalpha():
         return None  # the rules' own character class may read them otherwise
-    found = ["\u00a0"]
-    if letters:
-        found.append(f"(?<![^{_BOUNDARY}])[{letters}][ \t\r\n]")
-    if quotes:
-        found.append('"')
-    return re.compile("|".join(found))
+    return re.compile(rf"[ \t\r\n](?<=(?<![^{_BOUNDARY}])[{letters}][ \t\r\n])")
 
 
 def typeset(html: str, *, lang: str, rules: Callable[[str], Typography]) -> str:
@@ -626,10 +644,15 @@ def localized_value(value: object, locale: str, *, date_format: str) -> str | No
         except ValueError:
             return None
     if isinstance(value, dt.date):
-        return str(babel.dates.format_date(value, format=date_format, locale=locale))
+        return _format_date(value, date_format, locale)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(babel.numbers.format_decimal(value, locale=locale))
     return None
+
+
+@lru_cache(maxsize=4096)  # asked for every page and index entry
+def _format_date(value: dt.date, date_format: str, locale: str) -> str:
+    return str(babel.dates.format_date(value, format=date_format, locale=locale))
 
 
 def front_matter_extras(
@@ -692,11 +715,13 @@ _UI = {
 }
 
 
+@cache  # asked for every page: babel parses the locale once
 def ui_text(locale: str) -> Mapping[str, str]:
     """The page's own words (navigation, notices) in ``locale``, English when unknown."""
     return _UI.get(babel.Locale.parse(locale).language, _UI["en"])
 
 
+@cache  # asked for every page: babel parses the locale once
 def language_name(locale: str, in_locale: str | None = None) -> str:
     """A language's name, by default in itself ('polski', 'English'), capitalised as it writes."""
     name = babel.Locale.parse(locale).get_display_name(in_locale or locale) or locale
@@ -707,6 +732,7 @@ def bcp47(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+@cache  # asked for every page: babel parses the locale once
 def _direction(locale: str) -> str:
     return "rtl" if babel.Locale.parse(locale).character_order == "right-to-left" else "ltr"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from fidelity import Document, corpus, spec_examples
@@ -23,7 +23,14 @@ from locpipe.model import Article, Unit
 from locpipe.pseudo import pseudo_text
 from locpipe.render import render_markdown
 from locpipe.segment import decode, markdown_to_html, parse_article
-from locpipe.site import _BOUNDARY, Typography, _typeset_fast, _typeset_parsed, typeset
+from locpipe.site import (
+    _BOUNDARY,
+    Typography,
+    _typeset_fast,
+    _typeset_parsed,
+    relative_href,
+    typeset,
+)
 
 DATA = Path(__file__).parent / "data"
 POLISH = Typography(one_letter="aiouwzAIOUWZ", quotes="\u201e\u201d")
@@ -198,3 +205,26 @@ _TEXT = st.text(st.sampled_from(list("aiwzZ xy\t\r\n\u00a0\"(\u201e\u2014-/.,"))
 @example("w\r\n z", "", POLISH)
 def test_one_letter_rule_as_first_written(text: str, before: str, rules: Typography) -> None:
     assert rules.text(text, before) == _text_as_first_written(rules, text, before)
+
+
+def _relative_href_by_pathlib(from_file: str, to_file: str) -> str:
+    here = PurePosixPath(from_file).parent
+    target = PurePosixPath(to_file)
+    common = 0
+    for a, b in zip(here.parts, target.parts[:-1], strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here.parts) - common) + list(target.parts[common:]))
+
+
+_PATH = st.lists(st.sampled_from(["en", "pl", "blog", "a.html", "", ".", ".."]),
+                 min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PATH, _PATH)
+@example("/", "a.html")
+@example("en/blog/a.html", "pl/blog/a.html")
+def test_relative_href_as_pathlib_reads_paths(from_file: str, to_file: str) -> None:
+    assert relative_href(from_file, to_file) == _relative_href_by_pathlib(from_file, to_file)
