@@ -273,13 +273,17 @@ class Typography:
         return text
 
     def _quotes(self, text: str, previous: str) -> str:
-        out = []
-        for char in text:
-            if char == '"':
-                opening = previous.isspace() or previous in "([{\u2014\u2013-/"
-                char = self.quotes[0] if opening else self.quotes[1]
-            out.append(char)
-            previous = char
+        """Each straight quote opens after a space, bracket or dash and closes elsewhere."""
+        if '"' not in text:
+            return text
+        pieces = text.split('"')
+        out = [pieces[0]]
+        previous = pieces[0][-1:] or previous
+        for piece in pieces[1:]:
+            opening = previous.isspace() or previous in "([{\u2014\u2013-/"
+            mark = self.quotes[0] if opening else self.quotes[1]
+            out += (mark, piece)
+            previous = piece[-1:] or mark
         return "".join(out)
 
     def markup(self, text: str) -> Markup:
@@ -372,7 +376,6 @@ class _Typesetter(HTMLParser):
 
 _LANG_ATTRIBUTE = re.compile(r"""\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _LANG_ANYWHERE = re.compile(r"lang\s*=", re.I)
-_LANG_LOWER = re.compile(r"lang\s*=")
 
 
 def _no_rules_apply(html: str, lang: str, rules: Callable[[str], Typography]) -> bool:
@@ -382,10 +385,13 @@ def _no_rules_apply(html: str, lang: str, rules: Callable[[str], Typography]) ->
     attribute this cannot read, a value with an entity, a locale that does not parse) means
     the fragment must be parsed.
     """
+    try:
+        if "&" in lang or rules(lang).active:
+            return False  # the fragment's own language has rules: no need to look further
+    except Exception:  # a locale that does not parse: the parser meets it too
+        return False
     found = []
-    # A quick test first (the expressions that ignore case are slow): lower case keeps
-    # "lang =" where the text has it in any case.
-    if _LANG_LOWER.search(html.lower()):
+    if _LANG_ANYWHERE.search(html):  # one quick look first: most fragments have no lang
         found = _LANG_ATTRIBUTE.findall(html)
         if len(found) != len(_LANG_ANYWHERE.findall(html)):
             return False

@@ -185,10 +185,17 @@ def test_fast_path_equals_the_parser_on_random_fragments(
 
 
 def _text_as_first_written(typography: Typography, text: str, before: str) -> str:
-    """Typography.text as it was first written: the one-letter rule with a group."""
+    """Typography.text as it was first written: quotes char by char, a group for the letter."""
     context = before[-2:].rjust(2)
     if typography.quotes:
-        text = typography._quotes(text, context[-1])
+        out, previous = [], context[-1]
+        for char in text:
+            if char == '"':
+                opening = previous.isspace() or previous in "([{\u2014\u2013-/"
+                char = typography.quotes[0] if opening else typography.quotes[1]
+            out.append(char)
+            previous = char
+        text = "".join(out)
     if typography.one_letter:
         pattern = (rf"(?<![^{_BOUNDARY}])([{typography.one_letter}])"
                    r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?=\S|$)")
@@ -203,6 +210,7 @@ _TEXT = st.text(st.sampled_from(list("aiwzZ xy\t\r\n\u00a0\"(\u201e\u2014-/.,"))
 @given(_TEXT, _TEXT, st.sampled_from([POLISH, ENGLISH, Typography("aiouwzAIOUWZ")]))
 @example("  kot", "a ", POLISH)
 @example("w\r\n z", "", POLISH)
+@example('""a" "(" -"', "x", POLISH)
 def test_one_letter_rule_as_first_written(text: str, before: str, rules: Typography) -> None:
     assert rules.text(text, before) == _text_as_first_written(rules, text, before)
 
