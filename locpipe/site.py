@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -74,16 +74,24 @@ def relative_href(from_file: str, to_file: str) -> str:
     >>> relative_href("en/blog/a.html", "pl/blog/a.html")
     '../../pl/blog/a.html'
     """
-    here = PurePosixPath(from_file).parent
-    target = PurePosixPath(to_file)
-    up = len(here.parts)
+    here_parts, target_parts = _parts(from_file, parent=True), _parts(to_file)
+    up = len(here_parts)
     common = 0
-    for a, b in zip(here.parts, target.parts[:-1], strict=False):
+    for a, b in zip(here_parts, target_parts[:-1], strict=False):
         if a != b:
             break
         common += 1
-    parts = [".."] * (up - common) + list(target.parts[common:])
+    parts = [".."] * (up - common) + list(target_parts[common:])
     return "/".join(parts)
+
+
+def _parts(file: str, *, parent: bool = False) -> tuple[str, ...]:
+    """A path's (or its folder's) parts as :class:`PurePosixPath` reads them, but quicker."""
+    parts = tuple(file.split("/"))
+    if "" in parts or "." in parts:  # "a//b", "./a", "a/", "/a": let pathlib tidy them
+        path = PurePosixPath(file)
+        return (path.parent if parent else path).parts
+    return parts[:-1] if parent else parts
 
 
 # -- translations are text ----------------------------------------------------------------
@@ -159,11 +167,14 @@ def _same_tag(fragment: str, source_fragments: Sequence[str]) -> str | None:
 
 def _rewrites(source: str, translation: str) -> list[tuple[int, int, str]]:
     """What to replace in a translation so it adds no markup to its source's."""
+    spans = markup_spans(translation)
+    if all(span.kind is not SpanKind.HTML and safe_url(span.value) for span in spans):
+        return []  # no HTML and only safe links: nothing the source needs to vouch for
     theirs = markup_spans(source)
     html = [s.value for s in theirs if s.kind is SpanKind.HTML]
     urls = {s.value for s in theirs if s.kind is not SpanKind.HTML}
     found = []
-    for span in markup_spans(translation):
+    for span in spans:
         raw = translation[span.start : span.end]
         if span.kind is SpanKind.HTML:
             if span.value in html:
@@ -199,6 +210,8 @@ def neutralise(source: str, translation: str, *, kind: UnitKind | None = None) -
         return re.sub(r"(?<!\\)([\[\]])", r"\\\1", translation)
     if "<" not in translation and "[" not in translation:
         return translation  # no HTML, no link, no image: nothing to neutralise
+    if translation == source:
+        return translation  # the source's own markup: nothing added
     text = translation
     for _ in range(_MAX_PASSES):
         rewrites = _rewrites(source, text)
@@ -255,24 +268,34 @@ class Typography:
         if self.quotes:
             text = self._quotes(text, context[-1])
         if self.one_letter:
-            pattern = (rf"(?<![^{_BOUNDARY}])([{self.one_letter}])"
-                       r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?=\S|$)")
-            text = re.sub(pattern, "\\1\u00a0", context + text)[len(context):]
+            space = _space_after_one_letter(self.one_letter)
+            text = space.sub("\u00a0", context + text)[len(context):]
         return text
 
     def _quotes(self, text: str, previous: str) -> str:
-        out = []
-        for char in text:
-            if char == '"':
-                opening = previous.isspace() or previous in "([{\u2014\u2013-/"
-                char = self.quotes[0] if opening else self.quotes[1]
-            out.append(char)
-            previous = char
+        """Each straight quote opens after a space, bracket or dash and closes elsewhere."""
+        if '"' not in text:
+            return text
+        pieces = text.split('"')
+        out = [pieces[0]]
+        previous = pieces[0][-1:] or previous
+        for piece in pieces[1:]:
+            opening = previous.isspace() or previous in "([{\u2014\u2013-/"
+            mark = self.quotes[0] if opening else self.quotes[1]
+            out += (mark, piece)
+            previous = piece[-1:] or mark
         return "".join(out)
 
     def markup(self, text: str) -> Markup:
         """Plain text as HTML, with the rules applied and no-break spaces made visible."""
         return Markup(str(escape(self.text(text))).replace("\u00a0", "&nbsp;"))
+
+
+@cache
+def _space_after_one_letter(letters: str) -> re.Pattern[str]:
+    """The white space after a one-letter word, which a no-break space replaces."""
+    return re.compile(rf"(?<=(?<![^{_BOUNDARY}])[{letters}])"
+                      r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?=\S|$)")
 
 
 def typography_for(locale: str, config: Config) -> Typography:
@@ -362,14 +385,223 @@ def _no_rules_apply(html: str, lang: str, rules: Callable[[str], Typography]) ->
     attribute this cannot read, a value with an entity, a locale that does not parse) means
     the fragment must be parsed.
     """
-    found = _LANG_ATTRIBUTE.findall(html)
-    if len(found) != len(_LANG_ANYWHERE.findall(html)):
+    try:
+        if "&" in lang or rules(lang).active:
+            return False  # the fragment's own language has rules: no need to look further
+    except Exception:  # a locale that does not parse: the parser meets it too
         return False
+    found = []
+    if _LANG_ANYWHERE.search(html):  # one quick look first: most fragments have no lang
+        found = _LANG_ATTRIBUTE.findall(html)
+        if len(found) != len(_LANG_ANYWHERE.findall(html)):
+            return False
     values = {lang, *("".join(groups) for groups in found)}
     try:
         return not any("&" in value or rules(value).active for value in values)
     except Exception:  # a locale that does not parse: the parser meets it too
         return False
+
+
+_WS = "[ \t\n\r\f]"
+"""HTML's white space: what every version of ``html.parser`` reads as white space."""
+_ATTRIBUTE = (rf"{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+              rf"(?:{_WS}*={_WS}*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`/]+(?=[ \t\n\r\f>])))?")
+_TAG = (rf"<(?P<start>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:{_ATTRIBUTE})*){_WS}*(?P<empty>/?)>"
+        rf"|</(?P<end>[a-zA-Z][-.a-zA-Z0-9:_]*){_WS}*>"
+        r"|<!--(?!-?>)(?:[^-]|-(?!-))*-->")
+"""A start tag, end tag or comment as every version of ``html.parser`` reads it."""
+_TAGS = re.compile("(" + re.sub(r"\(\?P<\w+>", "(?:", _TAG) + ")")
+"""Splits a fragment into text, tag, text, ..., text."""
+_ONE_TAG = re.compile(_TAG)
+_REFERENCES = re.compile(r"(&(?:[a-zA-Z][-.a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)")
+"""Splits text into text, reference, text, ..., text."""
+_ATTRIBUTES = re.compile(
+    rf"{_WS}+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:{_WS}*={_WS}*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`/]+))?")
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                       "noframes", "noscript", "plaintext"})
+"""Elements whose content some version of ``html.parser`` reads as raw text."""
+
+
+_TagInfo = tuple[bool, bool, str, bool, str | None, bool]
+"""What a tag does: opens, closes, its name, resets the text before, own ``lang``, skips."""
+
+
+@lru_cache(maxsize=4096)
+def _tag(text: str) -> _TagInfo | None:
+    """What a tag does, or None when the parser must read the fragment."""
+    match = _ONE_TAG.fullmatch(text)
+    if match is None:
+        return None
+    if match.group("end"):
+        name = match.group("end").lower()
+        return False, True, name, name not in _INLINE_TAGS, None, False
+    name = match.group("start")
+    if name is None:
+        return False, False, "", False, None, False  # a comment
+    name = name.lower()
+    if name in _RAW_TEXT:
+        return None
+    resets = name not in _INLINE_TAGS
+    if match.group("empty") or name in _VOID_TAGS:
+        return False, False, name, resets, None, False  # nothing opens
+    attrs = match.group("attrs")
+    own = _element_lang(attrs) if "lang" in attrs.lower() else None
+    if own is not None and "&" in own:
+        return None  # html.parser unescapes it: leave that to the parser
+    return True, False, name, resets, own, name in _SKIP_TAGS
+
+
+def _element_lang(attrs: str) -> str | None:
+    """The first non-empty ``lang`` of a start tag's attributes, quotes taken off."""
+    for match in _ATTRIBUTES.finditer(attrs):
+        if match.group(1).lower() != "lang" or not match.group(2):
+            continue
+        value = match.group(2)
+        if value[0] in "\"'":
+            value = value[1:-1]
+        if value:
+            return value
+    return None
+
+
+class _FastSetter:
+    """What :class:`_Typesetter` does, over text and tags that expressions cut."""
+
+    __slots__ = ("active", "cursor", "html", "open", "out", "previous", "rules", "skip",
+                 "stack", "trigger", "typo", "typo_lang")
+
+    def __init__(self, html: str, lang: str, rules: Callable[[str], Typography]) -> None:
+        self.html, self.rules = html, rules
+        self.stack: list[tuple[str, str]] = [("", lang)]
+        self.open: dict[str, int] = {}
+        self.skip = 0
+        self.previous = " "
+        self.out: list[str] = []
+        self.cursor = 0
+        self.typo_lang: str | None = None  # the language whose rules are at hand
+        self.typo = Typography()
+        self.active = False
+        self.trigger: re.Pattern[str] | None = None
+
+    def run(self, parts: list[str]) -> bool:
+        """Typeset text, tag, text, ..., text; False where the parser must read them."""
+        start = 0
+        for i in range(0, len(parts) - 1, 2):
+            text, tag = parts[i], parts[i + 1]
+            if text and not self.text(start, text):
+                return False
+            info = _tag(tag)
+            if info is None:
+                return False
+            opens, closes, name, resets, own, skips = info
+            if resets:
+                self.previous = " "
+            if opens:
+                self.stack.append((name, own or self.stack[-1][1]))
+                self.open[name] = self.open.get(name, 0) + 1
+                self.skip += skips
+            elif closes and self.stack[-1][0] == name:  # the usual case: the last one opened
+                self.stack.pop()
+                self.open[name] -= 1
+                self.skip -= name in _SKIP_TAGS
+            elif closes and self.open.get(name):
+                self.close(name)
+            start += len(text) + len(tag)
+        return not parts[-1] or self.text(start, parts[-1])
+
+    def close(self, name: str) -> None:
+        while len(self.stack) > 1:
+            open_tag, _ = self.stack.pop()
+            self.open[open_tag] -= 1
+            self.skip -= open_tag in _SKIP_TAGS
+            if open_tag == name:
+                break
+
+    def text(self, start: int, text: str) -> bool:
+        """Typeset a run of text; False when it holds a stray ``<`` or ``&``."""
+        if "<" in text:
+            return False
+        if "&" in text:
+            return self.references(start, text)
+        lang = self.stack[-1][1]
+        if lang != self.typo_lang:
+            self.typo_lang, self.typo = lang, self.rules(lang)
+            self.active = self.typo.active
+            self.trigger = _trigger(self.typo.one_letter)
+        previous = self.previous
+        self.previous = (previous + text[-2:])[-2:]
+        if self.skip or not self.active:
+            return True
+        typo, letters = self.typo, self.typo.one_letter
+        # Only text the rules could change goes to them: white space after a one-letter
+        # word, here or just before, a straight quote to replace, a no-break space.
+        if "\u00a0" in text or (typo.quotes and '"' in text) or (letters and (
+                self.trigger is None or self.trigger.search(text) is not None
+                or (text[0] in " \t\r\n"
+                    and (previous[0] in letters or previous[-1] in letters)))):
+            new = typo.text(text, previous).replace("\u00a0", "&nbsp;")
+            if new != text:
+                self.edit(start, start + len(text), new)
+        return True
+
+    def references(self, start: int, text: str) -> bool:
+        """Typeset text with character references: each one is the parser's own event."""
+        for i, piece in enumerate(_REFERENCES.split(text)):
+            if i % 2:
+                self.reference(start, piece)
+            elif "&" in piece:
+                return False
+            elif piece:
+                self.text(start, piece)
+            start += len(piece)
+        return True
+
+    def reference(self, start: int, raw: str) -> None:
+        if raw[1] == "#":
+            self.previous = (self.previous + "x")[-2:]
+            return
+        found = self.rules(self.stack[-1][1])
+        name = raw[1:-1]
+        if name == "quot" and not self.skip and found.quotes:
+            mark = found.text('"', self.previous)
+            self.edit(start, start + len(raw), mark)
+            self.previous = (self.previous + mark)[-2:]
+        else:
+            self.previous = (self.previous + ("\u00a0" if name == "nbsp" else "x"))[-2:]
+
+    def edit(self, start: int, end: int, new: str) -> None:
+        self.out.append(self.html[self.cursor:start])
+        self.out.append(new)
+        self.cursor = end
+
+
+def _typeset_fast(html: str, lang: str, rules: Callable[[str], Typography]) -> str | None:
+    """:func:`_typeset_parsed` by regular expressions, or None where they cannot say.
+
+    The fragment is cut into the same text runs, tags and references ``html.parser``
+    reports and the same rules are applied to them; a text run is given to
+    :meth:`Typography.text` only when the rules could change it. Anything this does not
+    read exactly as the parser (a declaration, a stray ``<`` or ``&``, an unusual tag or
+    comment, raw text elements, an entity in a ``lang`` value) gives None: the parser
+    decides.
+    """
+    setter = _FastSetter(html, lang, rules)
+    if not setter.run(_TAGS.split(html)):
+        return None
+    setter.out.append(html[setter.cursor:])
+    return "".join(setter.out)
+
+
+@cache
+def _trigger(letters: str) -> re.Pattern[str] | None:
+    """White space after one of ``letters`` as a one-letter word, or None: cannot tell.
+
+    It starts with the white space, which ``re`` looks for quickly; the start of the text
+    counts as a word boundary, since the text before it is tested apart.
+    """
+    if not letters.isalpha():
+        return None  # the rules' own character class may read them otherwise
+    return re.compile(rf"[ \t\r\n](?<=(?<![^{_BOUNDARY}])[{letters}][ \t\r\n])")
 
 
 def typeset(html: str, *, lang: str, rules: Callable[[str], Typography]) -> str:
@@ -380,6 +612,12 @@ def typeset(html: str, *, lang: str, rules: Callable[[str], Typography]) -> str:
     """
     if _no_rules_apply(html, lang, rules):
         return html
+    fast = _typeset_fast(html, lang, rules)
+    return _typeset_parsed(html, lang, rules) if fast is None else fast
+
+
+def _typeset_parsed(html: str, lang: str, rules: Callable[[str], Typography]) -> str:
+    """:func:`typeset` by ``html.parser``: the reference the fast path must equal."""
     setter = _Typesetter(html, lang, rules)
     setter.feed(html)
     setter.close()
@@ -412,10 +650,15 @@ def localized_value(value: object, locale: str, *, date_format: str) -> str | No
         except ValueError:
             return None
     if isinstance(value, dt.date):
-        return str(babel.dates.format_date(value, format=date_format, locale=locale))
+        return _format_date(value, date_format, locale)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(babel.numbers.format_decimal(value, locale=locale))
     return None
+
+
+@lru_cache(maxsize=4096)  # asked for every page and index entry
+def _format_date(value: dt.date, date_format: str, locale: str) -> str:
+    return str(babel.dates.format_date(value, format=date_format, locale=locale))
 
 
 def front_matter_extras(
@@ -478,11 +721,13 @@ _UI = {
 }
 
 
+@cache  # asked for every page: babel parses the locale once
 def ui_text(locale: str) -> Mapping[str, str]:
     """The page's own words (navigation, notices) in ``locale``, English when unknown."""
     return _UI.get(babel.Locale.parse(locale).language, _UI["en"])
 
 
+@cache  # asked for every page: babel parses the locale once
 def language_name(locale: str, in_locale: str | None = None) -> str:
     """A language's name, by default in itself ('polski', 'English'), capitalised as it writes."""
     name = babel.Locale.parse(locale).get_display_name(in_locale or locale) or locale
@@ -493,6 +738,7 @@ def bcp47(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+@cache  # asked for every page: babel parses the locale once
 def _direction(locale: str) -> str:
     return "rtl" if babel.Locale.parse(locale).character_order == "right-to-left" else "ltr"
 
