@@ -37,7 +37,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import polib  # noqa: E402
 from generate import generate, vocabulary  # noqa: E402
-from run import FILL, machine  # noqa: E402
+from run import FILL, compile_bytecode, machine  # noqa: E402
 
 from locpipe import cache, catalog  # noqa: E402
 from locpipe.errors import LocpipeError  # noqa: E402
@@ -242,6 +242,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args()
+    compile_bytecode()
     base = args.out / f"fuzzy-{args.articles}"
     if base.exists():
         shutil.rmtree(base)

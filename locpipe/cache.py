@@ -9,9 +9,10 @@ still as it wrote them, does not run again.
 
 The cache never changes a result: a key covers every input, an entry counts only while the
 files it wrote are unchanged, and the folder may be deleted at any time (an unreadable cache
-is ignored). Inputs are read and hashed on every run; the files locpipe writes itself (pages,
-``.mo``) are recognised by inode, size and times as they were right after writing, and
-hashed again only when those differ. Nothing is written to the cache unless a step has
+is ignored). Files (the inputs, and the pages and ``.mo`` files locpipe writes) are
+recognised by inode, size and times as they were when last hashed (after writing, or
+reading), and read and hashed again only when those differ: ``ctime`` changes with every
+write and cannot be set back. Nothing is written to the cache unless a step has
 something new to remember, so a run that changes nothing leaves it byte for byte as it was.
 """
 
@@ -34,7 +35,7 @@ from pathlib import Path
 FOLDER = ".locpipe-cache"
 """The cache folder in the project (gitignored; also holds translate's answers)."""
 FILE = "build.sqlite3"
-_SCHEMA = 4
+_SCHEMA = 5
 _LIBRARIES = ("polib", "pyromark", "babel", "jinja2", "pyyaml", "tomlkit", "rapidfuzz",
               "markupsafe")
 """Libraries whose behaviour shows in what locpipe writes: a new version invalidates."""
@@ -60,7 +61,11 @@ def signature(path: str | Path) -> Signature | None:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    # Kept to 63 bits: SQLite stores signed 64-bit integers (times in ns fit until 2262).
+    return (st.st_ino & _INT63, st.st_size, st.st_mtime_ns & _INT63, st.st_ctime_ns & _INT63)
+
+
+_INT63 = (1 << 63) - 1
 
 
 @cache
@@ -130,9 +135,9 @@ class Store:
                     return store
                 store.memo = {slot: (k, v) for slot, k, v in
                               db.execute("SELECT slot, key, value FROM memo")}
-                for name, sig, digest_ in db.execute("SELECT path, sig, hash FROM files"):
-                    ino, size, mtime, ctime = json.loads(sig)
-                    store.files[name] = ((ino, size, mtime, ctime), digest_)
+                store.files = {name: ((ino, size, mtime, ctime), digest_)
+                               for name, ino, size, mtime, ctime, digest_ in
+                               db.execute("SELECT * FROM files")}
                 store.items_known = {h for (h,) in db.execute("SELECT hash FROM catalogues")}
                 store.indexed = _has_words(db)
         except (sqlite3.Error, ValueError, TypeError):
@@ -286,9 +291,8 @@ class Store:
             with db:
                 db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
                                [(s, k, v) for s, (k, v) in self._new_memo.items()])
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-                               [(n, json.dumps(list(sig)), h)
-                                for n, (sig, h) in self._new_files.items()])
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                               [(n, *sig, h) for n, (sig, h) in self._new_files.items()])
                 live = None if live_items is None else set(live_items)
                 if live is not None:  # first, so that a rebuilt word index is smaller
                     _drop_items(db, live)
@@ -497,7 +501,8 @@ def _create(db: sqlite3.Connection) -> None:
         for table in ("memo", "files", "items", "catalogues", "words"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
         db.execute("CREATE TABLE memo (slot TEXT PRIMARY KEY, key TEXT, value TEXT)")
-        db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, sig TEXT, hash TEXT)")
+        db.execute("CREATE TABLE files (path TEXT PRIMARY KEY, ino INTEGER, size INTEGER, "
+                   "mtime INTEGER, ctime INTEGER, hash TEXT)")
         # Translation-memory items of every catalogue version seen, indexed for lookups.
         db.execute("CREATE TABLE catalogues (id INTEGER PRIMARY KEY, hash TEXT UNIQUE)")
         db.execute("CREATE TABLE items (cat INTEGER, n INTEGER, msgid TEXT, msgctxt TEXT, "
