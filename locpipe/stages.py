@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import json
 import multiprocessing
+import multiprocessing.pool
 import os
 import re
 import signal
@@ -1072,7 +1073,9 @@ def _checks(run: _Run) -> None:
         issues = required_issues(cat, gate.required)
         if plan.selection is not None:
             issues.extend(checks.run_checks(cat, plan.selection))
-        _add_checked(run, cov, cat, gate, issues)
+        # The messages are for the HTML report only: a project's worth of them is large.
+        kept = cat if plan.messages else Catalogue(cat.path, cat.locale, (), cat.metadata)
+        _add_checked(run, cov, kept, gate, issues)
         run.remember(slot, key, {
             "counts": [_counts(entries), _counts(words)],
             "issues": [[i.check, i.severity.value, i.line, i.message] for i in issues],
@@ -1288,12 +1291,9 @@ def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: in
         finally:
             ctx.ask = None
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool_context = multiprocessing.get_context(method)
     chunk = max(1, min(16, len(jobs) // (workers * 4)))
     shipped = (_for_worker(ctx.config, store, job) for job in jobs)
-    with pool_context.Pool(min(workers, len(jobs)), initializer=_init_worker,
-                           initargs=(ctx,)) as pool:
+    with _pool(min(workers, len(jobs)), initializer=_init_worker, initargs=(ctx,)) as pool:
         for result in pool.imap(_work, shipped, chunksize=chunk):
             for slot, (key, value) in result.memo.items():
                 store.record(slot, key, value)
@@ -1302,6 +1302,24 @@ def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: in
             result.memo, result.files = {}, {}  # the store has them: keep one copy
             done(result)
             yield result
+
+
+@contextlib.contextmanager
+def _pool(workers: int, initializer: Callable[..., object] | None = None,
+          initargs: tuple[object, ...] = (), *, fresh: bool = False
+          ) -> Iterator[multiprocessing.pool.Pool]:
+    """Worker processes: forked where the system can, which starts them at once, or
+    ``fresh`` (new interpreters, from a fork server) when the parent has grown large: a
+    forked worker's allocations land in the parent's half-used memory pages and copy them
+    (at 10,000 articles, over a hundred megabytes per worker)."""
+    methods = multiprocessing.get_all_start_methods()
+    if fresh:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    else:
+        method = "fork" if "fork" in methods else "spawn"
+    with multiprocessing.get_context(method).Pool(workers, initializer=initializer,
+                                                  initargs=initargs) as pool:
+        yield pool
 
 
 @dataclass
@@ -1362,8 +1380,7 @@ def _read_items(missing: Sequence[tuple[str, str]], workers: int
         found: Iterable[tuple[str, Items | None]] = map(_items_of, missing)
         yield from ((d, items) for d, items in found if items is not None)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers) as pool:
+    with _pool(workers, fresh=True) as pool:
         batch = 64 * workers  # the workers run ahead of the writer: wait for it every batch
         for start in range(0, len(missing), batch):
             for digest, items in pool.map(_items_of, missing[start : start + batch],
@@ -1477,6 +1494,8 @@ def run(
     for lookup in ctx.recall.values():
         _close(lookup)
     ctx.recall.clear()
+    for result in results.values():
+        result.items = {}  # the memory as it was before the run has answered everything
     ordered = [results[name] for name in names]
     return Outcome(ordered, store, list(sources), list(problems), catalogues,
                    [job.name for job in todo], config, workers)
