@@ -35,7 +35,7 @@ from pathlib import Path
 FOLDER = ".locpipe-cache"
 """The cache folder in the project (gitignored; also holds translate's answers)."""
 FILE = "build.sqlite3"
-_SCHEMA = 5
+_SCHEMA = 7
 _LIBRARIES = ("polib", "pyromark", "babel", "jinja2", "pyyaml", "tomlkit", "rapidfuzz",
               "markupsafe")
 """Libraries whose behaviour shows in what locpipe writes: a new version invalidates."""
@@ -107,17 +107,18 @@ class Store:
     """The cache as one run sees it: loaded at the start, written once at the end.
 
     ``memo`` maps a step's slot (``"render:blog/a"``) to the key it last ran with and what it
-    made (JSON text); ``files`` maps a file locpipe wrote to its signature and hash then.
+    made (JSON text, compressed when long: see :func:`pack`); ``files`` maps a file locpipe
+    wrote to its signature and hash then.
     """
 
     path: Path | None
-    memo: dict[str, tuple[str, str]] = field(default_factory=dict)
+    memo: dict[str, tuple[str, Packed]] = field(default_factory=dict)
     files: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     items_known: set[str] = field(default_factory=set)
     """Hashes of the catalogues whose translation-memory items are stored."""
     indexed: bool = False
     """Whether the items are indexed for lookups (SQLite has full-text search)."""
-    _new_memo: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _new_memo: dict[str, tuple[str, Packed]] = field(default_factory=dict)
     _new_files: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     _new_items: dict[str, Sequence[Item]] = field(default_factory=dict)
 
@@ -147,7 +148,8 @@ class Store:
     # -- reading ------------------------------------------------------------------------
 
     def lookup(self, slot: str) -> tuple[str, str] | None:
-        return self.memo.get(slot)
+        found = self.memo.get(slot)
+        return None if found is None else (found[0], unpack(found[1]))
 
     def items(self, hashes: Iterable[str]) -> dict[str, list[Item]]:
         """The translation-memory items stored for these catalogue hashes."""
@@ -222,9 +224,11 @@ class Store:
 
     # -- recording ----------------------------------------------------------------------
 
-    def record(self, slot: str, key_: str, value: str) -> None:
-        if self.memo.get(slot) != (key_, value):
-            self.memo[slot] = self._new_memo[slot] = (key_, value)
+    def record(self, slot: str, key_: str, value: Packed) -> None:
+        """Remember what a step made (JSON text, or already packed by a worker)."""
+        packed = pack(value) if isinstance(value, str) else value
+        if self.memo.get(slot) != (key_, packed):
+            self.memo[slot] = self._new_memo[slot] = (key_, packed)
 
     def record_file(self, name: str, sig: Signature, digest_: str) -> None:
         if self.files.get(name) != (sig, digest_):
@@ -299,6 +303,24 @@ class Store:
                 for digest_, items in itertools.chain(self._new_items.items(), more_items):
                     if live is None or digest_ in live:
                         _store_items(db, digest_, items)
+
+
+Packed = str | bytes
+"""A step's record: JSON text, or that text compressed (see :func:`pack`)."""
+_PACK_FROM = 512
+
+
+def pack(value: str) -> Packed:
+    """Long records compressed: an update remembers the text of every question it asked the
+    memory, which for a large untranslated project is most of its text (at 10,000 articles,
+    hundreds of megabytes held until the run ends)."""
+    if len(value) < _PACK_FROM:
+        return value
+    return zlib.compress(value.encode("utf-8"), 1)
+
+
+def unpack(value: Packed) -> str:
+    return zlib.decompress(value).decode("utf-8") if isinstance(value, bytes) else value
 
 
 EXTRA = 32
@@ -484,8 +506,10 @@ class MemoryRows:
             (query,)) + extra
 
     def widths(self, low: int, high: int, *, short_only: bool) -> list[Row]:
-        return self._rows(self._COLUMNS + "WHERE i.width BETWEEN ? AND ?"
-                          + (" AND i.long = 0" if short_only else ""), (low, high)) + [
+        # By (long, width): the short texts of a length are found without reading the rest.
+        kinds = "i.long = 0" if short_only else "i.long IN (0, 1)"
+        return self._rows(self._COLUMNS + f"WHERE {kinds} AND i.width BETWEEN ? AND ?",
+                          (low, high)) + [
             row for row, held in self.extra
             if low <= len(row[1].lower()) <= high and not (short_only and held)]
 
@@ -509,7 +533,7 @@ def _create(db: sqlite3.Connection) -> None:
                    "msgstr TEXT, obsolete INTEGER, width INTEGER, long INTEGER, key INTEGER, "
                    "PRIMARY KEY (cat, n)) WITHOUT ROWID")
         db.execute("CREATE INDEX items_key ON items (key)")
-        db.execute("CREATE INDEX items_width ON items (width)")
+        db.execute("CREATE INDEX items_width ON items (long, width)")
         # The words of the long texts, for near matches (rowid: catalogue id and entry).
         # An SQLite without full-text search has no such table: the memory is then built
         # whole when asked.

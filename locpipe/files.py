@@ -90,8 +90,37 @@ def templates_on_disk(config: Config) -> list[tuple[str, Path]]:
     base = config.locales_path / "templates"
     if not base.is_dir():
         return []
-    found = [(p.relative_to(base).with_suffix("").as_posix(), p) for p in base.rglob("*.pot")]
-    return sorted(found)
+    return sorted(named_below(base, ".pot"))
+
+
+def named_below(base: Path, suffix: str) -> list[tuple[str, Path]]:
+    """What ``base.rglob("*" + suffix)`` finds, in the order of the sorted paths, each with
+    its name (the path below ``base``, ``/``-separated, without the suffix).
+
+    Walked with :func:`os.scandir`, as rglob does (links to folders are not followed), but
+    without a Path object for every entry: a large project has tens of thousands.
+    """
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(folder: str, parts: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except PermissionError:
+            return
+        for entry in listed:
+            if entry.name.endswith(suffix):
+                found.append(((*parts, entry.name), entry.path))
+            try:
+                below = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                below = False
+            if below:
+                walk(entry.path, (*parts, entry.name))
+
+    walk(str(base), ())
+    found.sort()
+    return [("/".join(parts)[: -len(suffix)], Path(path)) for parts, path in found]
 
 
 def confined(config: Config, relative: str, article: Article | None = None, *,

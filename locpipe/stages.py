@@ -170,7 +170,7 @@ class Job:
 
     name: str
     source: SourceFile | None
-    memo: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    memo: Mapping[str, tuple[str, cache.Packed]] = field(default_factory=dict)
     """The cache's entries for this job's steps, by slot."""
     files: Mapping[str, tuple[cache.Signature, str]] = field(default_factory=dict)
     """What the cache knows of the files this job writes."""
@@ -206,7 +206,7 @@ class JobResult:
     """Each catalogue read, as it was before the run, by locale: its hash and, if the job
     replaced it and the cache does not know that version, its memory items (compressed:
     the memory of this run may still need them; any other version can be read again)."""
-    memo: dict[str, tuple[str, str]] = field(default_factory=dict)
+    memo: dict[str, tuple[str, cache.Packed]] = field(default_factory=dict)
     files: dict[str, tuple[cache.Signature, str]] = field(default_factory=dict)
 
     @property
@@ -353,9 +353,11 @@ class _Run:
 
     def _signed_hash(self, path: str) -> str | None:
         """The hash of a project file by its signature (see :meth:`cache.Store.file_hash`):
-        a rerun need not read and hash every article and catalogue."""
+        a rerun need not read and hash every article and catalogue. Only in a probe: a job
+        that runs hashes the bytes it works from, so that what it records under a key was
+        made from the very text the key stands for, even if the file changes meanwhile."""
         prefix = self.layout.root + os.sep
-        if path in self._read or not path.startswith(prefix):
+        if not self.probe or path in self._read or not path.startswith(prefix):
             return None
         return self.store.file_hash(path, path[len(prefix):])
 
@@ -1393,8 +1395,7 @@ def _catalogue_files(config: Config) -> dict[str, list[tuple[str, Path]]]:
     found: dict[str, list[tuple[str, Path]]] = {}
     for locale in config.locales:
         folder = config.locales_path / locale / "LC_MESSAGES"
-        paths = sorted(folder.rglob("*.po")) if folder.is_dir() else []
-        found[locale] = [(p.relative_to(folder).with_suffix("").as_posix(), p) for p in paths]
+        found[locale] = fs.named_below(folder, ".po") if folder.is_dir() else []
     return found
 
 

@@ -381,3 +381,22 @@ def test_a_progress_bar_only_on_a_terminal_and_not_when_quiet(project: Path, cli
 def test_jobs_must_be_a_positive_number(project: Path, cli: Cli) -> None:
     result = cli(project, "build", "--jobs", "0")
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def test_files_below_a_folder_are_found_as_rglob_finds_them(tmp_path: Path) -> None:
+    from locpipe.files import named_below
+
+    base = tmp_path / "LC_MESSAGES"
+    for name in ("a.po", "a-b.po", "a/b.po", "a/b/c.po", "A.po", ".hidden.po", "x.pot",
+                 "blog/ą.po", "blog-2/z.po", "notes.txt", "dir.po/inner.po", "é/ü.po"):
+        path = base / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "linked.po").write_text("", encoding="utf-8")
+    (base / "link").symlink_to(outside, target_is_directory=True)
+    (base / "file-link.po").symlink_to(outside / "deep" / "linked.po")
+    expected = [(p.relative_to(base).as_posix()[:-3], p) for p in sorted(base.rglob("*.po"))]
+    assert named_below(base, ".po") == expected
+    assert ("a-b", base / "a-b.po") in expected and len(expected) == 12
