@@ -188,6 +188,28 @@ def test_the_cache_notices_every_change(generated: Path, tmp_path: Path) -> None
     assert _outputs(root) == _reference(root, tmp_path)
 
 
+def test_an_edit_that_keeps_size_and_modification_time_is_noticed(
+    generated: Path, tmp_path: Path
+) -> None:
+    """Unchanged files are known by signature, not read: a same-size edit whose mtime was
+    set back must still be seen (any write changes the inode's change time)."""
+    root = tmp_path / "project"
+    shutil.copytree(generated, root)
+    assert _cli(root, "build").exit_code == 0  # type: ignore[attr-defined]
+    article = sorted((root / "content").rglob("*.md"))[2]
+    text = article.read_text(encoding="utf-8")
+    word = next(w for w in text.split() if len(w) > 6 and w.isalpha() and w.islower())
+    before = article.stat()
+    article.write_text(text.replace(word, word.upper(), 1), encoding="utf-8")
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert article.stat().st_size == before.st_size
+    assert _cli(root, "build").exit_code == 0  # type: ignore[attr-defined]
+    name = article.relative_to(root / "content").with_suffix("").as_posix()
+    built = (root / f"build/pl/{name}.md").read_text(encoding="utf-8")
+    assert word.upper() in built
+    assert _outputs(root) == _reference(root, tmp_path)
+
+
 def test_memory_changes_reach_catalogues_whose_inputs_did_not(tmp_path: Path) -> None:
     """An untranslated text is filled once another catalogue has its translation, though
     neither its article nor its template nor its catalogue changed."""
