@@ -59,3 +59,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
     for name, line in RESULTS.items():
         terminalreporter.write_line(f"fidelity: {name}: {line}")
+
+
+@pytest.fixture(scope="session")
+def registry_cache(pytestconfig: pytest.Config) -> Path:
+    """Where npm packages for the fidelity suites are kept: ``LOCPIPE_TEST_CACHE``, or
+    pytest's cache (downloaded once)."""
+    import os
+
+    folder = os.environ.get("LOCPIPE_TEST_CACHE")
+    path = Path(folder) if folder else Path(pytestconfig.cache.mkdir("registry"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

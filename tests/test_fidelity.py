@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fidelity import Document, corpus, spec_examples
 
 from locpipe.checks import _PLAIN, markup
@@ -34,16 +33,6 @@ PSEUDO_EXCEPTIONS = {
     ),
 }
 _TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)")
-
-
-@pytest.fixture(scope="session")
-def registry_cache(pytestconfig: pytest.Config) -> Path:
-    import os
-
-    folder = os.environ.get("LOCPIPE_TEST_CACHE")
-    path = Path(folder) if folder else Path(pytestconfig.cache.mkdir("registry"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _article(doc: Document, *, front_matter: bool) -> Article:

@@ -54,16 +54,6 @@ _SHORT_WORDS = {"the": "w", "of": "i", "and": "z", "to": "o", "in": "a", "for": 
 _WORD = re.compile(r"\b(?:" + "|".join(_SHORT_WORDS) + r")\b")
 
 
-@pytest.fixture(scope="session")
-def registry_cache(pytestconfig: pytest.Config) -> Path:
-    import os
-
-    folder = os.environ.get("LOCPIPE_TEST_CACHE")
-    path = Path(folder) if folder else Path(pytestconfig.cache.mkdir("registry"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _article(doc: Document, *, front_matter: bool) -> Article | None:
     try:
         text, bom = decode(doc.data, doc.name)
