@@ -126,6 +126,8 @@ def translated(entry: polib.POEntry) -> bool:
 
 
 def _strip_since(comment: str) -> str:
+    if OBSOLETE_SINCE not in comment:
+        return comment  # nearly always: no line of it can be a stamp
     return "\n".join(line for line in comment.split("\n") if not _SINCE.fullmatch(line))
 
 

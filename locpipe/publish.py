@@ -130,9 +130,9 @@ def decide(
     if coverage * 100 < Fraction(str(settings.min_coverage)):
         reasons.append(f"{percent(coverage)} of the words are translated, "
                        f"{settings.min_coverage:g}% required")
-    missing = sorted({selector(unit) for key, unit in units.items()
-                      if selector(unit) in settings.required
-                      and shown[key] is not Shown.TRANSLATION})
+    missing = sorted({found for key, unit in units.items()
+                      if (found := selector(unit)) in settings.required
+                      and shown[key] is not Shown.TRANSLATION}) if settings.required else []
     if missing:
         reasons.append(f"not translated: {', '.join(missing)}")
     publish = not reasons or settings.policy is PublishPolicy.FALLBACK
