@@ -341,17 +341,6 @@ _USABLE = re.compile(
 with one of them can be looked up in the index; any other word is looked for in all texts."""
 
 
-def pack_items(items: Sequence[Item]) -> bytes:
-    """Memory items as compact bytes, to keep or send many of them."""
-    return zlib.compress(json.dumps(items, ensure_ascii=False,
-                                    separators=(",", ":")).encode("utf-8"), 1)
-
-
-def unpack_items(data: bytes) -> list[Item]:
-    return [(msgid, msgctxt, msgstr, bool(obsolete))
-            for msgid, msgctxt, msgstr, obsolete in json.loads(zlib.decompress(data))]
-
-
 def _text_key(msgid: str) -> int:
     """A short key of a text, for looking it up (the text itself is compared after)."""
     return zlib.crc32(msgid.encode("utf-8"))

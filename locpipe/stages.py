@@ -31,6 +31,7 @@ import multiprocessing.pool
 import os
 import re
 import signal
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -204,8 +205,8 @@ class JobResult:
     again once it has them."""
     items: dict[str, tuple[str, bytes | None]] = field(default_factory=dict)
     """Each catalogue read, as it was before the run, by locale: its hash and, if the job
-    replaced it and the cache does not know that version, its memory items (compressed:
-    the memory of this run may still need them; any other version can be read again)."""
+    replaced it and the cache does not know that version, its bytes (compressed: the
+    memory of this run may still need them; any other version can be read again)."""
     memo: dict[str, tuple[str, cache.Packed]] = field(default_factory=dict)
     files: dict[str, tuple[cache.Signature, str]] = field(default_factory=dict)
 
@@ -692,9 +693,11 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
         before = run.result.items.get(merged.locale)
         if (merged.old is not None and before is not None
                 and before[0] not in run.ctx.items_known):
-            # The version the memory of this run holds is gone from the disk: keep it.
-            run.result.items[merged.locale] = (before[0], cache.pack_items(
-                memory.catalogue_items(merged.old)))
+            # The version the memory of this run holds is gone from the disk: keep its
+            # bytes, compressed, to be read as a catalogue only if the memory needs it.
+            old_bytes = run.read(run.catalogue_path(merged.locale))
+            if old_bytes is not None:
+                run.result.items[merged.locale] = (before[0], zlib.compress(old_bytes, 1))
     return status
 
 
@@ -1615,7 +1618,16 @@ def _versions(ctx: Context, catalogues: Mapping[str, list[tuple[str, Path]]],
 
 
 def _items_before(ctx: Context, path: Path, packed: bytes | None) -> Items | None:
-    return cache.unpack_items(packed) if packed is not None else _parse_items(ctx, path)
+    """The memory items of a catalogue as it was before the run: from the bytes a job kept
+    when it replaced the file, or else from the file."""
+    if packed is None:
+        return _parse_items(ctx, path)
+    try:
+        po = catalog.parse_catalog(zlib.decompress(packed).decode("utf-8"),
+                                   fs.display(ctx.config, path))
+    except (UnicodeDecodeError, LocpipeError):
+        return None
+    return memory.catalogue_items(po)
 
 
 def _indexed(ctx: Context, store: cache.Store,
