@@ -253,7 +253,7 @@ class Store:
         return bool(self._new_memo or self._new_files or self._new_items)
 
     def save(self, *, live_items: Collection[str] | None = None,
-             more_items: Iterable[tuple[str, Sequence[Item]]] = ()) -> None:
+             more_items: Iterable[tuple[str, Sequence[Item] | Indexed]] = ()) -> None:
         """Write what this run learnt, in one transaction; do nothing if it learnt nothing.
 
         ``live_items``, if given, holds the hashes of the catalogues as they are now: stored
@@ -289,7 +289,7 @@ class Store:
 
 
     def _write(self, live_items: Collection[str] | None,
-               more_items: Iterable[tuple[str, Sequence[Item]]]) -> None:
+               more_items: Iterable[tuple[str, Sequence[Item] | Indexed]]) -> None:
         with contextlib.closing(sqlite3.connect(self.path or "", timeout=10)) as db:
             _create(db)
             with db:
@@ -346,26 +346,45 @@ def _text_key(msgid: str) -> int:
     return zlib.crc32(msgid.encode("utf-8"))
 
 
-def _store_items(db: sqlite3.Connection, digest_: str, items: Sequence[Item]) -> None:
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """A catalogue's memory items as the index stores them, without its id (given when
+    stored): rows (entry, msgid, msgctxt, msgstr, obsolete, width, long, key) and the
+    words of the long texts by entry. Made where the catalogue is read, a worker process
+    for many, so that the process writing the cache only writes."""
+
+    rows: list[tuple[int, str, str | None, str, int, int, int, int]]
+    words: list[tuple[int, str]]
+
+
+def index_items(items: Sequence[Item]) -> Indexed:
     from .similarity import MIN_WORDS, tokens
 
-    if len(items) >= 1 << _ENTRY_BITS:
+    rows, words = [], []
+    for n, (msgid, msgctxt, msgstr, obsolete) in enumerate(items):
+        found = tokens(msgid)
+        long = len(found) >= MIN_WORDS
+        rows.append((n, msgid, msgctxt, msgstr, int(obsolete), len(msgid.lower()), int(long),
+                     _text_key(msgid)))
+        if long:
+            words.append((n, " ".join(found)))
+    return Indexed(rows, words)
+
+
+def _store_items(db: sqlite3.Connection, digest_: str, items: Sequence[Item] | Indexed
+                 ) -> None:
+    indexed = items if isinstance(items, Indexed) else index_items(items)
+    if len(indexed.rows) >= 1 << _ENTRY_BITS:
         return
     cursor = db.execute("INSERT OR IGNORE INTO catalogues (hash) VALUES (?)", (digest_,))
     if not cursor.rowcount:
         return
     cat = int(cursor.lastrowid or 0)
-    rows, words = [], []
-    for n, (msgid, msgctxt, msgstr, obsolete) in enumerate(items):
-        found = tokens(msgid)
-        long = len(found) >= MIN_WORDS
-        rows.append((cat, n, msgid, msgctxt, msgstr, int(obsolete), len(msgid.lower()),
-                     int(long), _text_key(msgid)))
-        if long:
-            words.append(((cat << _ENTRY_BITS) | n, " ".join(found)))
-    db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [(cat, *row) for row in indexed.rows])
     if _has_words(db):
-        db.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)", words)
+        db.executemany("INSERT INTO words (rowid, text) VALUES (?, ?)",
+                       [((cat << _ENTRY_BITS) | n, text) for n, text in indexed.words])
 
 
 def _has_words(db: sqlite3.Connection) -> bool:

@@ -1368,21 +1368,22 @@ class Outcome:
         self.store.save(live_items=set(live), more_items=_read_items(missing, self.workers))
 
 
-def _items_of(entry: tuple[str, str]) -> tuple[str, Items | None]:
+def _items_of(entry: tuple[str, str]) -> tuple[str, cache.Indexed | None]:
     digest, path = entry
     try:
         po = catalog.parse_catalog(Path(path).read_text(encoding="utf-8"), path)
     except (OSError, UnicodeDecodeError, LocpipeError):
         return digest, None
-    return digest, memory.catalogue_items(po)
+    return digest, cache.index_items(memory.catalogue_items(po))
 
 
 def _read_items(missing: Sequence[tuple[str, str]], workers: int
-                ) -> Iterator[tuple[str, Items]]:
-    """The memory items of these catalogue files, as they come: in worker processes when
-    there are many, so that neither time nor memory grows with all of them at once."""
+                ) -> Iterator[tuple[str, cache.Indexed]]:
+    """The memory items of these catalogue files, ready for the index, as they come: in
+    worker processes when there are many, so that neither time nor memory grows with all
+    of them at once."""
     if workers <= 1 or len(missing) < 4 * _PARALLEL_MIN:
-        found: Iterable[tuple[str, Items | None]] = map(_items_of, missing)
+        found: Iterable[tuple[str, cache.Indexed | None]] = map(_items_of, missing)
         yield from ((d, items) for d, items in found if items is not None)
         return
     with _pool(workers, fresh=True) as pool:
