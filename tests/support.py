@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,3 +29,32 @@ def msgfmt_check(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=False
     )
+
+
+def on_a_terminal(root: Path, *args: str) -> str:
+    """Run ``python -m locpipe`` with stderr on a pseudo-terminal; return what it showed."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+           "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "locpipe", "-C", str(root), *args],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower, env=env,
+    )  # fmt: skip
+    os.close(follower)
+    shown = b""
+    try:
+        while True:
+            ready, _, _ = select.select([leader], [], [], 30)
+            if not ready:
+                break
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+        assert process.wait(timeout=30) == 0, shown.decode(errors="replace")
+    return shown.decode(errors="replace")

@@ -13,11 +13,8 @@ import importlib.util
 import os
 import pickle
 import random
-import select
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -26,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import Cli, snapshot
+from support import Cli, on_a_terminal, snapshot
 
 from locpipe import cache, pipeline, render, stages
 from locpipe.cli import main
@@ -365,37 +362,11 @@ def test_errors_cross_process_boundaries() -> None:
 # -- on a terminal -------------------------------------------------------------------------
 
 
-def _on_a_terminal(root: Path, *args: str) -> str:
-    """Run ``python -m locpipe`` with stderr on a pseudo-terminal; return what it showed."""
-    import pty
-
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
-    process = subprocess.Popen([sys.executable, "-m", "locpipe", "-C", str(root), *args],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=follower, env=env)
-    os.close(follower)
-    shown = b""
-    try:
-        while select.select([leader], [], [], 30)[0]:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(leader)
-        assert process.wait(timeout=60) == 0, shown.decode(errors="replace")
-    return shown.decode(errors="replace")
-
-
 def test_a_progress_bar_only_on_a_terminal_and_not_when_quiet(project: Path, cli: Cli
                                                               ) -> None:
-    shown = _on_a_terminal(project, "build")
+    shown = on_a_terminal(project, "build")
     assert "building" in shown and "100%" in shown
-    assert "building" not in _on_a_terminal(project, "build", "--quiet")
+    assert "building" not in on_a_terminal(project, "build", "--quiet")
     logged = cli(project, "build")
     assert logged.exit_code == 0 and "building" not in logged.output
 

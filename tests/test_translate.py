@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import select
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 from mt_server import DEEPL_KEY, Fault, MTServer
-from support import Cli, msgfmt_check, snapshot
+from support import Cli, msgfmt_check, on_a_terminal, snapshot
 
 from locpipe import catalog, pipeline
 from locpipe.config import load_config
@@ -507,38 +504,10 @@ def test_pyproject_engine_table_with_a_key_pasted_in_it(tmp_path: Path, cli: Cli
 # --- the progress bar ------------------------------------------------------------------------
 
 
-def run_on_a_terminal(root: Path, *args: str) -> str:
-    """Run ``python -m locpipe`` with stderr on a pseudo-terminal; return what it showed."""
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "locpipe", "-C", str(root), *args],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower, env=env,
-    )  # fmt: skip
-    os.close(follower)
-    shown = b""
-    try:
-        while True:
-            ready, _, _ = select.select([leader], [], [], 30)
-            if not ready:
-                break
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal closed: the process is done
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(leader)
-        assert process.wait(timeout=30) == 0, shown.decode(errors="replace")
-    return shown.decode(errors="replace")
-
-
 def test_a_progress_bar_only_on_a_terminal(mt_project: Path, cli: Cli) -> None:
-    shown = run_on_a_terminal(mt_project, "translate", "--engine", "deepl", "--locale", "en")
+    shown = on_a_terminal(mt_project, "translate", "--engine", "deepl", "--locale", "en")
     assert "translating" in shown and "100%" in shown
-    quiet = run_on_a_terminal(mt_project, "translate", "--engine", "deepl", "--locale", "de",
+    quiet = on_a_terminal(mt_project, "translate", "--engine", "deepl", "--locale", "de",
                               "-q")  # fmt: skip
     assert "translating" not in quiet
     # Not a terminal (a CI log): no bar.
