@@ -23,11 +23,13 @@ import hashlib
 import itertools
 import json
 import os
+import pickle
 import re
 import sqlite3
 import sys
+import tempfile
 import zlib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -121,6 +123,7 @@ class Store:
     _new_memo: dict[str, tuple[str, Packed]] = field(default_factory=dict)
     _new_files: dict[str, tuple[Signature, str]] = field(default_factory=dict)
     _new_items: dict[str, Sequence[Item]] = field(default_factory=dict)
+    _spool: Spool | None = None
 
     @classmethod
     def open(cls, root: Path, *, enabled: bool = True) -> Store:
@@ -239,6 +242,20 @@ class Store:
         if digest_ not in self.items_known and digest_ not in self._new_items:
             self._new_items[digest_] = items
 
+    def record_indexed(self, digest_: str, packed: bytes) -> None:
+        """Keep a catalogue's memory items as a job indexed and packed them
+        (:func:`pack_indexed`), on disk until the cache is written."""
+        if self.path is None or digest_ in self.items_known or digest_ in self._new_items:
+            return
+        if self._spool is None:
+            self._spool = Spool()
+        self._spool.add(digest_, packed)
+
+    def has_items(self, digest_: str) -> bool:
+        """Whether the cache holds, or this run will store, the items of this version."""
+        return (digest_ in self.items_known or digest_ in self._new_items
+                or (self._spool is not None and digest_ in self._spool))
+
     @property
     def has_index(self) -> bool:
         """Whether the cache holds a translation-memory index to query."""
@@ -250,7 +267,7 @@ class Store:
 
     @property
     def dirty(self) -> bool:
-        return bool(self._new_memo or self._new_files or self._new_items)
+        return bool(self._new_memo or self._new_files or self._new_items or self._spool)
 
     def save(self, *, live_items: Collection[str] | None = None,
              more_items: Iterable[tuple[str, Sequence[Item] | Indexed]] = ()) -> None:
@@ -286,6 +303,9 @@ class Store:
         self._new_memo.clear()
         self._new_files.clear()
         self._new_items.clear()
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
 
 
     def _write(self, live_items: Collection[str] | None,
@@ -300,7 +320,10 @@ class Store:
                 live = None if live_items is None else set(live_items)
                 if live is not None:  # first, so that a rebuilt word index is smaller
                     _drop_items(db, live)
-                for digest_, items in itertools.chain(self._new_items.items(), more_items):
+                spooled: Iterable[tuple[str, Sequence[Item] | Indexed]] = (
+                    self._spool if self._spool is not None else ())
+                for digest_, items in itertools.chain(self._new_items.items(), spooled,
+                                                      more_items):
                     if live is None or digest_ in live:
                         _store_items(db, digest_, items)
 
@@ -369,6 +392,48 @@ def index_items(items: Sequence[Item]) -> Indexed:
         if long:
             words.append((n, " ".join(found)))
     return Indexed(rows, words)
+
+
+def pack_indexed(indexed: Indexed) -> bytes:
+    """A catalogue's indexed items as a job sends them to the process writing the cache."""
+    return zlib.compress(pickle.dumps((indexed.rows, indexed.words), protocol=5), 1)
+
+
+def unpack_indexed(packed: bytes) -> Indexed:
+    rows, words = pickle.loads(zlib.decompress(packed))
+    return Indexed(rows, words)
+
+
+class Spool:
+    """Packed memory items in a temporary file until the cache is written: those of every
+    catalogue of a cold 10,000-article build would take hundreds of megabytes of memory."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._where: dict[str, tuple[int, int]] = {}
+        self._end = 0
+
+    def add(self, digest_: str, packed: bytes) -> None:
+        if digest_ in self._where:
+            return
+        self._file.seek(self._end)
+        self._file.write(packed)
+        self._where[digest_] = (self._end, len(packed))
+        self._end += len(packed)
+
+    def __contains__(self, digest_: object) -> bool:
+        return digest_ in self._where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __iter__(self) -> Iterator[tuple[str, Indexed]]:
+        for digest_, (start, size) in self._where.items():
+            self._file.seek(start)
+            yield digest_, unpack_indexed(self._file.read(size))
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def _store_items(db: sqlite3.Connection, digest_: str, items: Sequence[Item] | Indexed

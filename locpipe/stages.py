@@ -207,6 +207,9 @@ class JobResult:
     """Each catalogue read, as it was before the run, by locale: its hash and, if the job
     replaced it and the cache does not know that version, its bytes (compressed: the
     memory of this run may still need them; any other version can be read again)."""
+    indexed: list[tuple[str, bytes]] = field(default_factory=list)
+    """The memory items of the catalogues the update left, for the cache's index: by hash,
+    packed (see :func:`cache.pack_indexed`); only versions the cache does not hold."""
     memo: dict[str, tuple[str, cache.Packed]] = field(default_factory=dict)
     files: dict[str, tuple[cache.Signature, str]] = field(default_factory=dict)
 
@@ -776,6 +779,38 @@ def _update(run: _Run) -> None:
         return
     key = _update_key(run, pot, [run.current_hash(loc) for loc in config.locales])
     _remember_update(run, slot, key, len(template), list(zip(merged, statuses, strict=True)))
+    if run.plan.memory and not run.plan.dry_run:
+        _index_left(run, merged, statuses)
+
+
+def _index_left(run: _Run, merged: Sequence[_Merged], statuses: Sequence[FileStatus]) -> None:
+    """Index, for the translation memory, the catalogues this update leaves on disk.
+
+    Here, where each one is in memory already, and on every core: the run's end then only
+    stores the rows (reading every catalogue again there took an eighth of a cold build).
+    """
+    for item, status in zip(merged, statuses, strict=True):
+        if status is FileStatus.FAILED:
+            continue
+        po: polib.POFile | None
+        if status is FileStatus.UNCHANGED:
+            read = run.result.items.get(item.locale)
+            digest, po = (read[0], item.old) if read is not None else ("", None)
+        else:
+            data = run.current.get(item.locale, (None, None))[1]
+            if data is None:
+                continue
+            digest = cache.digest(data)
+            # Read back as the next run will, rather than trusting the merged object to be
+            # entry for entry what its serialisation reads as.
+            try:
+                po = catalog.parse_catalog(data.decode("utf-8"), run.catalogue_display(item.locale))
+            except (UnicodeDecodeError, LocpipeError):
+                continue
+        if po is None or digest in run.ctx.items_known:
+            continue
+        rows = cache.index_items(memory.catalogue_items(po))
+        run.result.indexed.append((digest, cache.pack_indexed(rows)))
 
 
 def _merge_targets(run: _Run, template: polib.POFile) -> list[_Merged]:
@@ -1291,6 +1326,7 @@ def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: in
         try:
             for job in jobs:
                 result = run_job(ctx, job, store)
+                _keep_indexed(store, result)
                 done(result)
                 yield result
         finally:
@@ -1305,8 +1341,15 @@ def _dispatch(ctx: Context, jobs: Sequence[Job], store: cache.Store, workers: in
             for name, (sig, digest) in result.files.items():
                 store.record_file(name, sig, digest)
             result.memo, result.files = {}, {}  # the store has them: keep one copy
+            _keep_indexed(store, result)
             done(result)
             yield result
+
+
+def _keep_indexed(store: cache.Store, result: JobResult) -> None:
+    for digest, packed in result.indexed:
+        store.record_indexed(digest, packed)
+    result.indexed = []
 
 
 @contextlib.contextmanager
@@ -1350,8 +1393,9 @@ class Outcome:
         """Write what the run learnt into the cache.
 
         After an update, the translation memory in the cache is brought up to the
-        catalogues as they are now: the versions it does not hold are read and indexed (a
-        few at a time, by the workers when there are many), those gone are dropped.
+        catalogues as they are now: the versions the jobs indexed are stored, any other it
+        does not hold is read and indexed (by the workers when there are many), and those
+        gone are dropped.
         """
         if not (plan.update and plan.memory and self.config is not None):
             self.store.save()
@@ -1364,7 +1408,7 @@ class Outcome:
                 digest = self.store.file_hash(path, fs.display(self.config, path))
                 if digest is not None:
                     live.setdefault(digest, path)
-        missing = [(d, str(p)) for d, p in live.items() if d not in self.store.items_known]
+        missing = [(d, str(p)) for d, p in live.items() if not self.store.has_items(d)]
         self.store.save(live_items=set(live), more_items=_read_items(missing, self.workers))
 
 

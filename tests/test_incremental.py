@@ -116,6 +116,30 @@ def test_output_is_the_same_with_one_worker_or_several_and_without_cache(
     assert "reused" in build and "fuzzy" in build and "skipped" in build
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_memory_index_holds_every_catalogue_as_it_reads_from_disk(
+    generated: Path, tmp_path: Path, jobs: str
+) -> None:
+    """The jobs index the catalogues they leave (read or written) for the memory, and the
+    run's end reads only the others: either way, the cache holds each catalogue on disk
+    exactly as parsing the file gives it, and no other version."""
+    from locpipe.memory import catalogue_items
+
+    root = tmp_path / "project"
+    shutil.copytree(generated, root)
+    for command in (["build"], ["update"]):
+        assert _cli(root, *command, "--jobs", jobs).exit_code in (0, 1)
+        on_disk = {cache.digest(p.read_bytes()): catalogue_items(polib.pofile(str(p)))
+                   for p in root.glob("locales/*/LC_MESSAGES/**/*.po")}
+        store = cache.Store.open(root)
+        assert store.items_known == set(on_disk)
+        assert store.items(on_disk) == {h: items for h, items in on_disk.items() if items}
+    # The update wrote catalogues (the scenario's edits), so both paths were taken.
+    assert any(p.stat().st_mtime_ns > (generated / p.relative_to(root)).stat().st_mtime_ns
+               for p in root.glob("locales/*/LC_MESSAGES/**/*.po")
+               if (generated / p.relative_to(root)).exists())
+
+
 def test_a_rerun_does_nothing_and_writes_nothing(generated: Path, tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(generated, root)
