@@ -1534,7 +1534,7 @@ def run(
     waiting = [name for name in names if results[name].questions]
     if waiting:
         _answer_all(ctx, store, catalogues, results,
-                    [q for name in waiting for q in results[name].questions])
+                    [q for name in waiting for q in results[name].questions], workers)
         again = [Job(n, names[n], skip_extract=True) for n in waiting]
         for result in _dispatch(ctx, again, store, workers, tally):
             first = results[result.name]
@@ -1614,7 +1614,8 @@ in memory; with fewer, each question reads only its candidates."""
 
 def _answer_all(ctx: Context, store: cache.Store,
                 catalogues: Mapping[str, list[tuple[str, Path]]],
-                results: Mapping[str, JobResult], questions: Sequence[Question]) -> None:
+                results: Mapping[str, JobResult], questions: Sequence[Question],
+                workers: int = 1) -> None:
     """Answer the questions the updates left, from each locale's memory before the run.
 
     In the cache's index if there is one; otherwise from the catalogues read once more,
@@ -1633,8 +1634,8 @@ def _answer_all(ctx: Context, store: cache.Store,
             if lookup is not None:
                 ctx.recall[locale] = lookup
         if lookup is None:
-            lookup = (_whole(ctx, store, catalogues, results, locale) if many else
-                      _sparse(ctx, store, catalogues, results, locale, asked))
+            lookup = (_whole(ctx, store, catalogues, results, locale, workers) if many else
+                      _sparse(ctx, store, catalogues, results, locale, asked, workers))
         for question in asked:
             _, msgid, msgctxt, exclude, is_near = question
             ctx.answers[question] = _answer(lookup.suggest(msgid, msgctxt, exclude=exclude,
@@ -1662,14 +1663,14 @@ def _versions(ctx: Context, catalogues: Mapping[str, list[tuple[str, Path]]],
         yield name, path, known, None
 
 
-def _items_before(ctx: Context, path: Path, packed: bytes | None) -> Items | None:
+def _items_before(config: Config, path: Path, packed: bytes | None) -> Items | None:
     """The memory items of a catalogue as it was before the run: from the bytes a job kept
     when it replaced the file, or else from the file."""
     if packed is None:
-        return _parse_items(ctx, path)
+        return _parse_items(config, path)
     try:
         po = catalog.parse_catalog(zlib.decompress(packed).decode("utf-8"),
-                                   fs.display(ctx.config, path))
+                                   fs.display(config, path))
     except (UnicodeDecodeError, LocpipeError):
         return None
     return memory.catalogue_items(po)
@@ -1689,7 +1690,7 @@ def _indexed(ctx: Context, store: cache.Store,
     extra: dict[int, tuple[str, Items]] = {}
     for rank, (name, path, digest, packed) in enumerate(entries):
         if rank in unknown:
-            items = _items_before(ctx, path, packed)
+            items = _items_before(ctx.config, path, packed)
             if items is None:
                 continue  # unreadable: not in the memory
             extra[len(live)] = (name, items)
@@ -1700,32 +1701,76 @@ def _indexed(ctx: Context, store: cache.Store,
 
 def _loaded(ctx: Context, store: cache.Store,
             catalogues: Mapping[str, list[tuple[str, Path]]],
-            results: Mapping[str, JobResult], locale: str) -> Iterator[tuple[str, Items]]:
-    """The items of each catalogue of a locale before the run, a few catalogues at a time."""
+            results: Mapping[str, JobResult], locale: str, *,
+            wanted: Sequence[tuple[str, bool]] | None = None, workers: int = 1
+            ) -> Iterator[tuple[str, Items]]:
+    """The items of each catalogue of a locale before the run, a few catalogues at a time;
+    with ``wanted`` (questions as ``(msgid, near)``), only those that may answer them (see
+    :func:`memory.may_match`).
+
+    The catalogues the cache does not hold are read and parsed by ``workers`` processes
+    when there are many (after an update that changed most of them, that is all of them).
+    """
     entries = list(_versions(ctx, catalogues, results, locale))
-    for start in range(0, len(entries), 256):
-        chunk = entries[start : start + 256]
-        stored = store.items(d for _, _, d, packed in chunk
-                             if packed is None and d in store.items_known)
-        for name, path, digest, packed in chunk:
-            items = stored.get(digest) if packed is None else None
-            if items is None:
-                items = _items_before(ctx, path, packed)
-            if items is not None:
-                yield name, items
+    keep = memory.may_match(wanted) if wanted is not None else None
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if workers > 1 and len(entries) >= 4 * _PARALLEL_MIN:
+            pool = stack.enter_context(_pool(workers, initializer=_init_reader,
+                                             initargs=(ctx.config, wanted), fresh=True))
+        for start in range(0, len(entries), 256):
+            chunk = entries[start : start + 256]
+            stored = store.items(d for _, _, d, packed in chunk
+                                 if packed is None and d in store.items_known)
+            todo = [(path, packed) for _, path, digest, packed in chunk
+                     if packed is not None or digest not in stored]
+            if pool is not None:
+                read = iter(pool.map(_read_before, todo, chunksize=8))
+            else:
+                read = (_kept(_items_before(ctx.config, path, packed), keep)
+                        for path, packed in todo)
+            for name, _, digest, packed in chunk:
+                if packed is None and digest in stored:
+                    items: Items | None = _kept(stored[digest], keep)
+                else:
+                    items = next(read)
+                if items is not None:
+                    yield name, items
+
+
+def _kept(items: Items | None, keep: Callable[[str], bool] | None) -> Items | None:
+    if items is None or keep is None:
+        return items
+    return [item for item in items if keep(item[0])]
+
+
+_READER: tuple[Config, Callable[[str], bool] | None] | None = None
+
+
+def _init_reader(config: Config, wanted: Sequence[tuple[str, bool]] | None) -> None:
+    global _READER
+    _READER = (config, memory.may_match(wanted) if wanted is not None else None)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run
+
+
+def _read_before(entry: tuple[Path, bytes | None]) -> Items | None:
+    assert _READER is not None
+    config, keep = _READER
+    return _kept(_items_before(config, *entry), keep)
 
 
 def _whole(ctx: Context, store: cache.Store,
            catalogues: Mapping[str, list[tuple[str, Path]]],
-           results: Mapping[str, JobResult], locale: str) -> memory.Memory:
+           results: Mapping[str, JobResult], locale: str, workers: int = 1) -> memory.Memory:
     """The whole memory of a locale, loaded: for many near matches."""
-    return memory.Memory.from_items(_loaded(ctx, store, catalogues, results, locale))
+    return memory.Memory.from_items(
+        _loaded(ctx, store, catalogues, results, locale, workers=workers))
 
 
 def _sparse(ctx: Context, store: cache.Store,
             catalogues: Mapping[str, list[tuple[str, Path]]],
-            results: Mapping[str, JobResult], locale: str, questions: Sequence[Question]
-            ) -> memory.Memory:
+            results: Mapping[str, JobResult], locale: str, questions: Sequence[Question],
+            workers: int = 1) -> memory.Memory:
     """The part of the memory that can answer these questions, as the whole would.
 
     The catalogues are read one by one, keeping the items of the same text as a question
@@ -1733,10 +1778,9 @@ def _sparse(ctx: Context, store: cache.Store,
     item of a kept text is kept, in the memory's order, so the answers are the whole
     memory's.
     """
-    keep = memory.may_match([(q[1], q[4]) for q in questions])
-    return memory.Memory.from_items(
-        (name, [item for item in items if keep(item[0])])
-        for name, items in _loaded(ctx, store, catalogues, results, locale))
+    return memory.Memory.from_items(_loaded(
+        ctx, store, catalogues, results, locale, wanted=[(q[1], q[4]) for q in questions],
+        workers=workers))
 
 
 def _close(lookup: Lookup | None) -> None:
@@ -1744,10 +1788,9 @@ def _close(lookup: Lookup | None) -> None:
         lookup.close()
 
 
-def _parse_items(ctx: Context, path: Path) -> Items | None:
+def _parse_items(config: Config, path: Path) -> Items | None:
     try:
-        po = catalog.parse_catalog(path.read_text(encoding="utf-8"),
-                                   fs.display(ctx.config, path))
+        po = catalog.parse_catalog(path.read_text(encoding="utf-8"), fs.display(config, path))
     except (OSError, UnicodeDecodeError, LocpipeError):
         return None
     return memory.catalogue_items(po)
