@@ -34,7 +34,7 @@ import signal
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1567,8 +1567,12 @@ class _Tally:
 
 
 def _fingerprint(config: Config) -> str:
+    """What every step's key starts from: the code, the configuration and the user's HTML
+    templates. Not where the project is: a fresh checkout elsewhere (a CI runner, a second
+    clone, a renamed folder) keeps its cache, every path the cache holds being relative."""
     template_dir = config.root / config.template_dir if config.template_dir else None
-    return cache.key(cache.code_version(), repr(config), cache.folder_version(template_dir))
+    settings = {f.name: getattr(config, f.name) for f in fields(config) if f.name != "root"}
+    return cache.key(cache.code_version(), repr(settings), cache.folder_version(template_dir))
 
 
 class _Asker:

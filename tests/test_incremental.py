@@ -154,6 +154,23 @@ def test_a_rerun_does_nothing_and_writes_nothing(generated: Path, tmp_path: Path
             if p.is_file()} == before  # not even the cache
 
 
+def test_a_project_moved_or_cloned_elsewhere_keeps_its_cache(
+    generated: Path, tmp_path: Path
+) -> None:
+    """Every file is new to the cache there (other inodes and times), so each is read and
+    hashed once; no step runs again, and nothing the cache skipped differs."""
+    root = tmp_path / "project"
+    shutil.copytree(generated, root)
+    assert _cli(root, "build").exit_code == 0  # type: ignore[attr-defined]
+    moved = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(root, moved)  # new inodes and times, as a fresh clone has
+    outcome = stages.run(load_config(moved), PLAN)
+    assert outcome.ran == []
+    outcome.save(PLAN)
+    assert _cli(moved, "build").exit_code == 0  # type: ignore[attr-defined]
+    assert _outputs(moved) == _outputs(root) == _reference(moved, tmp_path)
+
+
 def test_an_edit_reruns_only_its_article(generated: Path, tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(generated, root)
