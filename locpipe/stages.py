@@ -795,7 +795,9 @@ def _index_left(run: _Run, merged: Sequence[_Merged], statuses: Sequence[FileSta
         po: polib.POFile | None
         if status is FileStatus.UNCHANGED:
             read = run.result.items.get(item.locale)
-            digest, po = (read[0], item.old) if read is not None else ("", None)
+            if read is None:
+                continue
+            digest, po = read[0], item.old
         else:
             data = run.current.get(item.locale, (None, None))[1]
             if data is None:
