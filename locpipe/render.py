@@ -188,9 +188,32 @@ def _toml_set(table: Any, path: Sequence[str], old: str, new: str) -> None:
     if isinstance(value, list):
         for i, item in enumerate(value):
             if item == old:
-                value[i] = new
+                value[i] = _toml_string(item, new)
     elif value == old:
-        table[path[-1]] = new
+        table[path[-1]] = _toml_string(value, new)
+
+
+def _toml_string(old: Any, new: str) -> Any:
+    """A TOML string item for ``new`` in the quoting style of the value it replaces.
+
+    Built here, not left to tomlkit, whose choice changed between versions (0.15 keeps
+    literal strings, earlier ones wrote basic strings): output bytes must not depend on
+    which version a user has. A literal string stays literal when ``new`` can be one.
+    """
+    import tomlkit
+    from tomlkit.items import StringType
+
+    kind = getattr(old, "_t", None)  # the public `type` came with tomlkit 0.13
+    multiline = kind in (StringType.MLB, StringType.MLL)
+    literal = kind in (StringType.SLL, StringType.MLL) and _fits_literal(new, multiline)
+    return tomlkit.string(new, literal=literal, multiline=multiline)
+
+
+def _fits_literal(text: str, multiline: bool) -> bool:
+    """Whether ``text`` can be a TOML literal string, which has no escapes."""
+    if "'''" in text or (not multiline and ("'" in text or "\n" in text)):
+        return False
+    return not any((ord(c) < 0x20 and c not in "\t\n") or ord(c) == 0x7F for c in text)
 
 
 def _lang_edit(

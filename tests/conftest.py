@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 from support import Cli
 
 from locpipe.cli import main
@@ -15,6 +17,16 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 EPOCH = "1767225600"  # 2026-01-01 00:00 UTC: header dates in golden files
+
+# Property tests: a few hundred examples each, drawn the same way on every run, so that
+# the suite passes or fails on the code and not on the luck of the draw. Fuzzing draws
+# anew: HYPOTHESIS_PROFILE=fuzz (20,000 examples each). Every failure found is kept as an
+# explicit @example beside its test.
+settings.register_profile("default", max_examples=300, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=20_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

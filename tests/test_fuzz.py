@@ -1,6 +1,7 @@
 """Property tests over generated Markdown: no crash, byte-exact identity, structure kept.
 
-The suite runs a few hundred examples per property. For a long fuzzing run:
+The suite runs a few hundred examples per property (profiles in conftest.py; fixed draws
+in CI). For a long fuzzing run:
 
     HYPOTHESIS_PROFILE=fuzz python3 -m pytest tests/test_fuzz.py -x
 
@@ -10,11 +11,10 @@ below as an explicit ``@example`` regression test.
 
 from __future__ import annotations
 
-import os
 import re
 
 import polib
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from locpipe import catalog, checks
@@ -23,12 +23,6 @@ from locpipe.errors import ContentError
 from locpipe.pseudo import pseudo_text
 from locpipe.render import render_markdown
 from locpipe.segment import inline_markup, markdown_to_html, parse_article
-
-settings.register_profile("default", max_examples=300, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=20_000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 _TOKENS = [
     "słowo", "word", "Zażółć", "a", "o", " ", " ", "  ", "\t", "*", "**", "_", "__", "`", "``",

@@ -88,3 +88,24 @@ def test_bom_is_kept() -> None:
 def test_hard_break_in_a_footnote_gets_its_indentation() -> None:
     out = render("Tekst[^1].\n\n[^1]: Przypis.\n", {(None, "Przypis."): "Note\nsecond"})
     assert out.endswith("[^1]: Note\\\n      second\n")
+
+
+def _render_toml(text: str, translations: dict[str, str]) -> str:
+    article = parse_article(text, name="a", path="a.md", default_lang="pl")
+    return render_markdown(
+        article, {u.key: translations[u.msgid] for u in article.units if u.msgid in translations},
+        locale="en")
+
+
+def test_toml_values_keep_their_quoting_style_whatever_the_tomlkit_version() -> None:
+    text = "+++\ntitle = 'Kot'\ndescription = \"Pies\"\nsummary = ['Mysz']\n+++\nTreść.\n"
+    out = _render_toml(text, {"Kot": "Cat", "Pies": "Dog", "Mysz": "Mouse"})
+    assert out.startswith("+++\ntitle = 'Cat'\ndescription = \"Dog\"\nsummary = ['Mouse']\n")
+    out = _render_toml("+++\ntitle = \'\'\'Ryba\'\'\'\n+++\n", {"Ryba": "Fish"})
+    assert out.startswith("+++\ntitle = \'\'\'Fish\'\'\'\n")
+
+
+def test_toml_literal_strings_become_basic_when_the_translation_cannot_be_literal() -> None:
+    text = "+++\ntitle = 'Kot'\nsummary = ['Pies']\n+++\nTreść.\n"
+    out = _render_toml(text, {"Kot": "It's a cat", "Pies": "Don't"})
+    assert out.startswith("+++\ntitle = \"It's a cat\"\nsummary = [\"Don't\"]\n")
