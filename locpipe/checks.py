@@ -36,6 +36,8 @@ class Scope(enum.Enum):
     TRANSLATION = "translation"
     ENTRY = "entry"
     CATALOGUE = "catalogue"
+    ARTICLE = "article"
+    """The source article: run by the stages, which read it (see :data:`FRONT_MATTER`)."""
 
 
 @dataclass(frozen=True)
@@ -658,6 +660,34 @@ def _plural_fit(locale: str, forms: tuple[int, ...]) -> str | None:
             return (f"Plural-Forms does not fit {_language_name(locale)}: n={low} and "
                     f"n={high} {how}, unlike in CLDR's rule; use '{rule}'")
     return None
+
+
+FRONT_MATTER = "front-matter"
+
+
+def _article_scope(context: Context) -> Iterator[Finding]:
+    return iter(())  # the stages look at the article itself: a catalogue has nothing to say
+
+
+_register(
+    FRONT_MATTER, Severity.WARNING, Scope.ARTICLE,
+    """Front matter that locpipe keeps as it is without reading all of it: a template
+    (``{{ .Title }}``) that is not YAML or TOML, whose values are not offered for
+    translation, or a key of ``localized_fields`` that holds no date or number and so gets
+    no ``<key>_display``. Reported on the article's line.""",
+    _article_scope, default=True, languages=None,
+)
+
+
+def article_issues(notes: Iterable[tuple[int, str]], path: str,
+                   selection: Selection | None) -> list[Issue]:
+    """The ``front-matter`` check's findings in an article, if the selection runs it."""
+    chosen = next((c for c in (selection.checks if selection else ())
+                   if c.name == FRONT_MATTER), None)
+    if chosen is None or selection is None:
+        return []
+    severity = selection.severity_of(chosen)
+    return [Issue(FRONT_MATTER, severity, path, line, message) for line, message in notes]
 
 
 # -- running ------------------------------------------------------------------------------

@@ -73,6 +73,20 @@ class OutputLayout(enum.Enum):
     """``<name>.<locale>.md``: Hugo's translation by file name."""
 
 
+class FrontMatterMode(enum.Enum):
+    """How the first lines of an article are read (``front_matter`` in the configuration)."""
+
+    AUTO = "auto"
+    """``---`` (YAML) or ``+++`` (TOML) opens front matter when what follows, up to the
+    closing line, reads as a mapping of keys; otherwise the lines are Markdown."""
+    YAML = "yaml"
+    """Only ``---`` opens front matter, and it must be YAML."""
+    TOML = "toml"
+    """Only ``+++`` opens front matter, and it must be TOML."""
+    NONE = "none"
+    """No front matter: the whole file is Markdown."""
+
+
 class OutputFormat(enum.Enum):
     MARKDOWN = "markdown"
     HTML = "html"
@@ -123,6 +137,10 @@ class Config:
     locales_dir: str = "locales"
     output_dir: str = "build"
     front_matter_keys: tuple[str, ...] = ("title", "description", "summary")
+    front_matter: FrontMatterMode = FrontMatterMode.AUTO
+    """How the first lines of every article are read."""
+    front_matter_articles: Mapping[str, FrontMatterMode] = field(default_factory=dict)
+    """``front_matter`` set for one article in its ``[articles."<name>"]`` table."""
     min_coverage: float = 0.0
     """Percent every catalogue must have translated for ``check`` to pass."""
     min_coverage_locales: Mapping[str, float] = field(default_factory=dict)
@@ -173,6 +191,10 @@ class Config:
     def catalog_path(self, name: str, locale: str) -> Path:
         return self.locales_path / locale / "LC_MESSAGES" / f"{name}.po"
 
+    def front_matter_for(self, name: str) -> FrontMatterMode:
+        """How the first lines of one article are read: its own setting, else the project's."""
+        return self.front_matter_articles.get(name, self.front_matter)
+
     def publish_for(self, name: str) -> Publish:
         """The publish settings of one article: its own table, else the project's."""
         return self.articles.get(name, self.publish)
@@ -182,7 +204,8 @@ class Config:
         return tuple(loc for loc in self.locales if loc != article_lang)
 
 
-_KEYS = {f.name for f in fields(Config)} - {"root", "source", "mt", "min_coverage_locales"}
+_KEYS = {f.name for f in fields(Config)} - {"root", "source", "mt", "min_coverage_locales",
+                                            "front_matter_articles"}
 _GATE_KEYS = frozenset({"min_coverage", "coverage_unit", "required", "checks"})
 
 
@@ -207,6 +230,10 @@ def _read_toml(path: Path) -> dict[str, object]:
     except tomllib.TOMLDecodeError as e:
         line = _line_of_toml_error(str(e))
         raise ConfigError(f"invalid TOML: {e}; fix the syntax", path, line) from e
+    except RecursionError as e:
+        raise ConfigError("invalid TOML: values nested too deeply to read", path) from e
+    except ValueError as e:  # an integer of thousands of digits
+        raise ConfigError(f"invalid TOML: {e}", path) from e
     except UnicodeDecodeError as e:
         raise ConfigError("not UTF-8; save the file as UTF-8", path) from e
 
@@ -254,6 +281,7 @@ def _from_table(
     values["publish"] = publish
     if "articles" in table:
         values["articles"] = _articles_table(table["articles"], publish, path, prefix)
+        values["front_matter_articles"] = _front_matter_articles(table["articles"], path, prefix)
     config = Config(root=root, source=str(path.relative_to(root)), **values)  # type: ignore[arg-type]
     _check_required(config, path, prefix)
     _check_gate_required(config, path, prefix)
@@ -461,6 +489,7 @@ _SITE_KEYS: dict[str, Callable[[object], object]] = {
     "base_url": _base_url,
     "quotes": _quotes,
     "typography": _flag,
+    "front_matter": _choice(FrontMatterMode),
 }
 
 
@@ -518,9 +547,33 @@ def _articles_table(
         raise ConfigError(f"'{where}' must be a table of article names", path,
                           table_line(path, where))
     return {
-        str(name): _publish_table(table, base, path, f'{where}."{name}"')
+        str(name): _publish_table(_without_front_matter(table), base, path, f'{where}."{name}"')
         for name, table in value.items()
     }
+
+
+def _without_front_matter(table: object) -> object:
+    """An article's table as ``[publish]`` keys: its ``front_matter`` is read on its own."""
+    if isinstance(table, dict):
+        return {k: v for k, v in table.items() if k != "front_matter"}
+    return table
+
+
+def _front_matter_articles(
+    value: object, path: Path, prefix: str
+) -> Mapping[str, FrontMatterMode]:
+    """The ``front_matter`` of each ``[articles."<name>"]`` table that sets one."""
+    check = _choice(FrontMatterMode)
+    modes = {}
+    for name, table in value.items() if isinstance(value, dict) else ():
+        if isinstance(table, dict) and "front_matter" in table:
+            where = f'{prefix}articles."{name}"'
+            try:
+                modes[str(name)] = FrontMatterMode(check(table["front_matter"]))
+            except ValueError as e:
+                raise ConfigError(f"'{where}.front_matter' {e}", path,
+                                  table_line(path, where, "front_matter")) from e
+    return modes
 
 
 def table_line(path: Path, where: str, key: str | None = None) -> int | None:

@@ -74,6 +74,8 @@ class FrontMatter:
     """Byte offsets of the value of a top-level ``lang`` key, if there is one (YAML)."""
     format: str = "yaml"
     """``yaml`` (between ``---`` lines) or ``toml`` (between ``+++`` lines, as Hugo writes)."""
+    template: bool = False
+    """Not YAML or TOML but a template (``{{ .Title }}``): kept byte for byte, not read."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class Article:
     newline: str = "\n"
     references: frozenset[str] = frozenset()
     """Normalised labels of the link reference definitions, which units may use."""
+    notes: tuple[tuple[int, str], ...] = ()
+    """What an author should know about how the article was read (line, message):
+    ``check`` shows them as warnings."""
 
     @property
     def title(self) -> str:

@@ -117,6 +117,7 @@ def read_article(config: Config, source: SourceFile) -> Article:
         default_lang=config.source_locale,
         front_matter_keys=config.front_matter_keys,
         bom=bom,
+        front_matter=config.front_matter_for(source.name),
     )
 
 
@@ -463,6 +464,7 @@ def check(
         result.catalogues.extend(job.checked)
         for catalogue in job.checked:
             result.issues.extend(catalogue.issues)
+        result.issues.extend(job.article_issues)
     if stale:
         stale_issues, errors = _stale(config, outcome)
         result.issues.extend(stale_issues)

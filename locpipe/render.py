@@ -47,7 +47,9 @@ def render_markdown(
     """
     data = article.text.encode()
     edits: list[tuple[int, int, str]] = []
-    toml = article.front_matter is not None and article.front_matter.format == "toml"
+    front = article.front_matter
+    template = front is not None and front.template  # kept byte for byte: nothing to add
+    toml = front is not None and front.format == "toml" and not template
     for unit in article.units:
         translated = translations.get(unit.key)
         if toml and unit.kind is UnitKind.FRONT_MATTER:
@@ -66,7 +68,7 @@ def render_markdown(
             edits.append((unit.start, unit.end, _lang_span(source, article.lang)))
     if toml:
         edits.append(_toml_edit(article, translations, locale, extra_front_matter))
-    else:
+    elif not template:
         edits.extend(_lang_edit(article, locale, extra_front_matter))
     out = []
     cursor = 0

@@ -19,7 +19,7 @@ from typing import Any
 import pyromark
 import yaml
 
-from .config import validate_locale
+from .config import FrontMatterMode, validate_locale
 from .errors import ConfigError, ContentError
 from .model import Article, FrontMatter, Unit, UnitKind
 
@@ -87,16 +87,25 @@ def parse_article(
     default_lang: str,
     front_matter_keys: Sequence[str] = ("title", "description", "summary"),
     bom: bool = False,
-    front_matter: bool = True,
+    front_matter: FrontMatterMode | bool = FrontMatterMode.AUTO,
 ) -> Article:
-    """Cut an article's text into units; raise ContentError that names the line on bad input."""
+    """Cut an article's text into units; raise ContentError that names the line on bad input.
+
+    ``front_matter`` says how the first lines are read (True: ``auto``, False: ``none``).
+    """
     data = text.encode("utf-8")
     lines = _Lines(data)
-    front, root = _front_matter(text, data, path) if front_matter else (None, None)
+    if isinstance(front_matter, bool):
+        front_matter = FrontMatterMode.AUTO if front_matter else FrontMatterMode.NONE
+    front, root = _front_matter(text, data, path, front_matter)
     units: list[Unit] = []
+    notes: list[tuple[int, str]] = []
     lang = default_lang
     body_start = 0
-    if front is not None:
+    if front is not None and front.template:
+        body_start = front.end
+        notes.append(_template_note(text, front))
+    elif front is not None:
         fm_units = _front_matter_units(data, front, root, front_matter_keys, lines)
         units.extend(sorted(fm_units, key=lambda u: u.start))
         lang = _article_lang(front, default_lang, path, lines)
@@ -108,33 +117,73 @@ def parse_article(
         name=name, path=path, lang=lang, text=text, units=tuple(units),
         front_matter=front, bom=bom, newline=newline,
         references=frozenset(labels) | reference_labels(data[body_start:].decode()),
+        notes=tuple(notes),
+    )
+
+
+def _template_note(text: str, front: FrontMatter) -> tuple[int, str]:
+    """Where a template front matter's first placeholder is, and what locpipe did with it."""
+    found = _PLACEHOLDER.search(text, 4, len(text.encode()[: front.body_end].decode()))
+    line = text.count("\n", 0, found.start()) + 1 if found else 2
+    shown = " ".join(found.group().split()) if found else "{{ }}"
+    shown = shown if len(shown) <= 40 else shown[:36] + " ..."
+    kind = "YAML" if front.format == "yaml" else "TOML"
+    return line, (
+        f"front matter is a template ({shown}), not {kind}: it is kept as it is in every "
+        "language and none of its values is offered for translation"
     )
 
 
 # -- front matter -------------------------------------------------------------------------
 # YAML (``---``) as most generators write it, TOML (``+++``) as Hugo does. Translatable
 # keys are dotted paths (``title``, ``seo.description``); a list of strings under such a key
-# (``tags``) gives one unit per item.
+# (``tags``) gives one unit per item. ``front_matter`` in the configuration says how the
+# first lines are read (see :class:`FrontMatterMode`): under ``auto`` they are front matter
+# only when they read as a mapping of keys, so a document may start with a thematic break.
 
 _FORMATS = {
     "---": ("yaml", re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)),
     "+++": ("toml", re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.MULTILINE)),
 }
+_KEY_LINE = {
+    "yaml": _YAML_KEY,
+    "toml": re.compile(r"(?:[\w-]+|\"[^\"\n]*\"|'[^'\n]*')(?:\.[\w\"'-]+)*[ \t]*=|\["),
+}
+"""How the first line of a front matter that means to be one starts: ``key:``, ``key =``."""
+_SIGNIFICANT = re.compile(r"^[ \t]*(?=[^\s#])", re.MULTILINE)
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+"""A template's placeholder or tag: ``{{ .Title }}`` (Go, Hugo), ``{% if x %}`` (Jinja)."""
+_MAX_DEPTH = 50
+"""TOML front matter nested deeper is refused: rendering rewrites it with tomlkit, which
+reads no more than 100 levels; no real front matter comes near."""
+
+
+def _means_front_matter(fmt: str, text: str, start: int = 0) -> bool:
+    """Whether the first line that is not blank or a comment sets a key, as front matter does."""
+    line = _SIGNIFICANT.search(text, start)
+    return line is not None and _KEY_LINE[fmt].match(text, line.end()) is not None
 
 
 def _front_matter(
-    text: str, data: bytes, path: str
+    text: str, data: bytes, path: str, mode: FrontMatterMode
 ) -> tuple[FrontMatter | None, yaml.Node | None]:
-    """Find and load the front matter; also return YAML's node tree, which has positions."""
+    """Find and load the front matter; also return YAML's node tree, which has positions.
+
+    Front matter that is not YAML or TOML but holds template placeholders comes back
+    marked as a template, without data; None means the first lines are Markdown.
+    """
     opening = _FM_OPEN.match(text)
-    if opening is None:
+    if opening is None or mode is FrontMatterMode.NONE:
         return None, None
-    fmt, close_re = _FORMATS[opening.group(1)]
+    delimiter = opening.group(1)
+    fmt, close_re = _FORMATS[delimiter]
+    if mode is not FrontMatterMode.AUTO and mode.value != fmt:
+        return None, None
+    strict = mode is not FrontMatterMode.AUTO
     closing = close_re.search(text, opening.end())
     if closing is None:
-        if fmt == "yaml" and not _YAML_KEY.match(text, opening.end()):
+        if not strict and not _means_front_matter(fmt, text, opening.end()):
             return None, None  # a thematic break, not front matter
-        delimiter = opening.group(1)
         raise ContentError(
             f"front matter opened with '{delimiter}' is never closed; add a line "
             f"'{delimiter}' after it",
@@ -142,37 +191,96 @@ def _front_matter(
             1,
         )
     source = text[opening.end() : closing.start()]
-    node: yaml.Node | None = None
-    if fmt == "yaml":
-        node, value = _load_yaml(source, path)
-    else:
-        value = _load_toml(source, path)
+    body_start = len(opening.group().encode())
+    front = FrontMatter(
+        start=0, end=len(text[: closing.end()].encode()), body_start=body_start,
+        body_end=body_start + len(source.encode()), data={}, format=fmt,
+    )
+    try:
+        node, value = _load_yaml(source, path) if fmt == "yaml" else _load_toml(source, path)
+    except ContentError:
+        if _PLACEHOLDER.search(source):
+            return replace(front, template=True), None
+        if strict or _means_front_matter(fmt, source):
+            raise
+        return None, None  # a thematic break and Markdown that YAML cannot read
+    if node is not None and _placeholder_read_as_mapping(node, source):
+        return replace(front, template=True), None
     if not isinstance(value, dict):
+        if not strict:
+            return None, None  # a thematic break and Markdown that YAML reads as text
         raise ContentError(
             "front matter must be a mapping of keys to values (such as 'title: ...')", path, 2
         )
-    body_start = len(opening.group().encode())
-    front = FrontMatter(
-        start=0,
-        end=len(text[: closing.end()].encode()),
-        body_start=body_start,
-        body_end=body_start + len(source.encode()),
-        data={str(k): v for k, v in value.items()},
-        format=fmt,
-    )
+    front = replace(front, data={str(k): v for k, v in value.items()})
     lang = _yaml_node(node, ("lang",))
     if isinstance(lang, yaml.ScalarNode):
         front = replace(front, lang_span=_node_span(source, lang, body_start))
     return front, node
 
 
+def _placeholder_read_as_mapping(root: yaml.Node, source: str) -> bool:
+    """Whether YAML read a template placeholder (``title: {{ .Title }}``) as a mapping."""
+    if "{{" not in source:
+        return False
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            if node.flow_style and source.startswith("{{", node.start_mark.index):
+                return True
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's loader when PyYAML was built with it: same results, many times faster."""
 
 
+class _Loader(_YAML_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, but what it cannot make a value of stays text, as authors wrote it.
+
+    ``date: 2026-02-30`` is no date and a number of 100,000 digits no ``int``: both are
+    kept as strings (rendering keeps their bytes anyway). A key that is itself a list or a
+    mapping (``? [a, b]``) is left out of the data, which only names keys by text.
+    """
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[object, object]:
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        self.flatten_mapping(node)
+        mapping: dict[object, object] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                continue
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def _as_text_on_failure(tag: str) -> None:
+    construct = yaml.SafeLoader.yaml_constructors[tag]
+
+    def lenient(loader: Any, node: yaml.Node) -> object:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError, ArithmeticError, LookupError, AttributeError):
+            return loader.construct_scalar(node)
+
+    _Loader.add_constructor(tag, lenient)
+
+
+for _scalar in ("timestamp", "int", "float", "bool"):
+    _as_text_on_failure(f"tag:yaml.org,2002:{_scalar}")
+
+
 def _load_yaml(source: str, path: str) -> tuple[yaml.Node | None, object]:
     """Compose the YAML once: the node tree gives positions, its construction the values."""
-    loader = _YAML_LOADER(source)
+    loader = _Loader(source)
     try:
         node = loader.get_single_node()
         return node, (loader.construct_document(node) if node is not None else {})
@@ -181,17 +289,42 @@ def _load_yaml(source: str, path: str) -> tuple[yaml.Node | None, object]:
         line = 2 + mark.line if mark is not None else 1
         problem = getattr(e, "problem", None) or str(e)
         raise ContentError(f"invalid YAML front matter: {problem}; fix the YAML", path, line) from e
+    except RecursionError as e:
+        raise ContentError("invalid YAML front matter: nested too deeply; fix the YAML",
+                           path, 2) from e
     finally:
         loader.dispose()
 
 
-def _load_toml(source: str, path: str) -> object:
+def _load_toml(source: str, path: str) -> tuple[None, object]:
+    """Load TOML front matter (there is no node tree: rendering rewrites it with tomlkit)."""
     try:
-        return tomllib.loads(source)
+        value = tomllib.loads(source)
     except tomllib.TOMLDecodeError as e:
         match = re.search(r"line (\d+)", str(e))
         line = 1 + int(match.group(1)) if match else 1
         raise ContentError(f"invalid TOML front matter: {e}; fix the TOML", path, line) from e
+    except (RecursionError, ValueError) as e:  # arrays thousands deep; a 5,000-digit number
+        problem = "nested too deeply" if isinstance(e, RecursionError) else str(e)
+        raise ContentError(f"invalid TOML front matter: {problem}; fix the TOML", path, 2) from e
+    if _deeper_than(value, _MAX_DEPTH):
+        raise ContentError(
+            f"TOML front matter nested more than {_MAX_DEPTH} levels deep; flatten it", path, 2
+        )
+    return None, value
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
 
 
 def _node_span(yaml_text: str, node: yaml.Node, base: int) -> tuple[int, int]:
@@ -222,7 +355,7 @@ def _front_matter_units(
             if not isinstance(item, yaml.ScalarNode) or item.tag != "tag:yaml.org,2002:str":
                 continue
             value = item.value
-            if not isinstance(value, str) or not value.strip():
+            if not isinstance(value, str) or not _has_text(value):
                 continue
             start, end = _node_span(source, item, front.body_start)
             yield Unit(
@@ -242,11 +375,16 @@ def _toml_units(
         items = value if isinstance(value, list) else [value]
         at = front.body_start + _toml_key_offset(source, key)
         for item in items:
-            if isinstance(item, str) and item.strip():
+            if isinstance(item, str) and _has_text(item):
                 yield Unit(
                     kind=UnitKind.FRONT_MATTER, msgid=item, msgctxt=key, detail=key,
                     line=lines.line(at), start=at, end=at,
                 )
+
+
+def _has_text(value: str) -> bool:
+    """Whether a front-matter string holds words, not only template placeholders."""
+    return bool(_PLACEHOLDER.sub("", value).strip()) if "{" in value else bool(value.strip())
 
 
 def _toml_key_offset(source: str, key: str) -> int:

@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .config import Config, OutputLayout
+from .dates import as_date
 from .errors import ContentError
 from .model import Article, Key, Summary, Unit, UnitKind
 from .publish import Decision, Shown
@@ -637,22 +638,23 @@ def _typeset_parsed(html: str, lang: str, rules: Callable[[str], Typography]) ->
 def localized_value(value: object, locale: str, *, date_format: str) -> str | None:
     """A date or a number as readers of ``locale`` write it, or None for other values.
 
+    A date may be written in any form Hugo reads (see :mod:`locpipe.dates`).
+
     >>> localized_value(dt.date(2026, 3, 5), "pl", date_format="long")
     '5 marca 2026'
+    >>> localized_value("2026-03-05T10:00:00+01:00", "en", date_format="long")
+    'March 5, 2026'
     >>> localized_value(1234.5, "en", date_format="long")
     '1,234.5'
     """
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    if isinstance(value, dt.date):
-        return _format_date(value, date_format, locale)
+    day = as_date(value)
+    if day is not None:
+        return _format_date(day, date_format, locale)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(babel.numbers.format_decimal(value, locale=locale))
+        try:
+            return str(babel.numbers.format_decimal(value, locale=locale))
+        except (ArithmeticError, ValueError):  # more digits than a decimal can round
+            return None
     return None
 
 
@@ -676,18 +678,34 @@ def front_matter_extras(
         if key not in data or f"{key}_display" in data:
             continue
         text = localized_value(data[key], locale, date_format=config.date_format)
-        if text is None:
-            raise ContentError(
-                f"front-matter '{key}' is listed in localized_fields but is not a date or a "
-                "number; write it as 2026-03-05 or a number, or remove it from the list",
-                article.path, _front_matter_line(article, key),
-            )
-        extras.append((f"{key}_display", text))
+        if text is not None:  # anything else keeps its value, and `check` says so
+            extras.append((f"{key}_display", text))
     return extras
 
 
+def localized_notes(article: Article, config: Config) -> list[tuple[int, str]]:
+    """The ``localized_fields`` of an article that hold no date or number: (line, message)."""
+    data = article.front_matter.data if article.front_matter else {}
+    notes = []
+    for key in config.localized_fields:
+        if key not in data or f"{key}_display" in data:
+            continue
+        if localized_value(data[key], config.source_locale,
+                           date_format=config.date_format) is None:
+            shown = repr(data[key]) if not isinstance(data[key], str) else f"'{data[key]}'"
+            shown = shown if len(shown) <= 40 else shown[:36] + " ..."
+            notes.append((_front_matter_line(article, key), (
+                f"front-matter '{key}' is listed in localized_fields but {shown} is not a "
+                f"date or a number: it is kept as it is and gets no '{key}_display'; write a "
+                "date as 2026-03-05 (or another form Hugo reads)")))
+    return notes
+
+
 def _front_matter_line(article: Article, key: str) -> int:
-    match = re.search(rf"^{re.escape(key)}\s*:", article.text, re.MULTILINE)
+    front = article.front_matter
+    end = len(article.text.encode()[: front.end].decode()) if front else 0
+    match = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*[:=]", re.MULTILINE).search(
+        article.text, 0, end)
     return article.text.count("\n", 0, match.start()) + 1 if match else 1
 
 
@@ -833,6 +851,12 @@ def _hreflang(
     return [*links, ("x-default", href(default))]
 
 
+def _untranslated(data: Mapping[str, object], key: str, texts: Mapping[Key, str]) -> bool:
+    """Whether a text field is shown in the source language (one that is no text is not)."""
+    value = data.get(key)
+    return isinstance(value, str) and (key, value) not in texts
+
+
 def _text_field(data: Mapping[str, object], key: str, texts: Mapping[Key, str]) -> str | None:
     value = data.get(key)
     if not isinstance(value, str):
@@ -891,12 +915,12 @@ def article_page(
         heading = Markup(lifted.group("inner"))
         body = body[lifted.end():]
     title = _text_field(data, "title", texts) or article.name
-    title_lang = (article.lang if locale != article.lang and "title" in data
-                  and ("title", data["title"]) not in texts else None)
+    title_lang = (article.lang if locale != article.lang
+                  and _untranslated(data, "title", texts) else None)
     title_rules = rules(title_lang or locale)
     description = _text_field(data, "description", texts)
     description_lang = (article.lang if description is not None and locale != article.lang
-                        and ("description", data["description"]) not in texts else None)
+                        and _untranslated(data, "description", texts) else None)
     ui = ui_text(locale)
     notices = []
     if decision.fallback and locale != article.lang:
@@ -905,16 +929,16 @@ def article_page(
         notices.append(ui["outdated"])
     if decision.count(Shown.MACHINE):
         notices.append(ui["machine"])
-    date = data.get("date")
+    date = as_date(data.get("date"))
     return _render(
         site, "article.html",
         lang=bcp47(locale), dir=_direction(locale), ui=ui,
         title=title_rules.text(title), heading=heading or title_rules.markup(title),
         title_lang=bcp47(title_lang) if title_lang else None,
         description=description, description_lang=description_lang,
-        date_iso=date.isoformat() if isinstance(date, dt.date) else None,
+        date_iso=date.isoformat() if date is not None else None,
         date_text=localized_value(date, locale, date_format=site.date_format)
-        if isinstance(date, dt.date) else None,
+        if date is not None else None,
         notices=[rules(locale).markup(n) for n in notices],
         body=Markup(body),
         alternates=_alternates(here, files, locale),
@@ -933,16 +957,15 @@ def summary(
     title = _text_field(data, "title", texts) or article.name
     description = _text_field(data, "description", texts)
     foreign = locale != article.lang
-    date = data.get("date")
     return Summary(
         href=href,
         title=title,
-        title_lang=bcp47(article.lang) if foreign and "title" in data
-        and ("title", data["title"]) not in texts else None,
+        title_lang=bcp47(article.lang) if foreign
+        and _untranslated(data, "title", texts) else None,
         description=description,
         description_lang=bcp47(article.lang) if foreign and description is not None
-        and ("description", data["description"]) not in texts else None,
-        date=date if isinstance(date, dt.date) else None,
+        and _untranslated(data, "description", texts) else None,
+        date=as_date(data.get("date")),
     )
 
 

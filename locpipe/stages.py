@@ -200,6 +200,8 @@ class JobResult:
     coverage_errors: list[LocpipeError] = field(default_factory=list)
     checked: list[CatalogueReport] = field(default_factory=list)
     check_errors: list[LocpipeError] = field(default_factory=list)
+    article_issues: list[Issue] = field(default_factory=list)
+    """What the ``front-matter`` check found in the article itself."""
     questions: list[Question] = field(default_factory=list)
     """What the update asked the memory and the run had no answer for yet: the job runs
     again once it has them."""
@@ -384,7 +386,8 @@ class _Run:
                 self._article = segment.parse_article(
                     text, name=source.name, path=source.display,
                     default_lang=self.config.source_locale,
-                    front_matter_keys=self.config.front_matter_keys, bom=bom)
+                    front_matter_keys=self.config.front_matter_keys, bom=bom,
+                    front_matter=self.config.front_matter_for(source.name))
             except OSError as e:
                 self._article = ContentError(f"cannot read: {e.strerror}", source.display)
             except LocpipeError as e:
@@ -1153,6 +1156,29 @@ def _stages(run: _Run) -> None:
         _coverage(run)
     if plan.checks:
         _checks(run)
+        _article_checks(run)
+
+
+def _article_checks(run: _Run) -> None:
+    """The ``front-matter`` check: what the article's front matter holds that locpipe kept
+    without reading (a template, a localised field that is no date)."""
+    source, selection = run.job.source, run.plan.selection
+    if source is None or selection is None or not any(
+            c.name == checks.FRONT_MATTER for c in selection.checks):
+        return
+    key = cache.key("article-checks", run.ctx.fingerprint, run.input_hash(str(source.path)))
+    slot = f"article-checks:{run.name}"
+    found = run.hit(slot, key)
+    if found is None:
+        try:
+            article = run.article()
+        except LocpipeError:
+            return  # extraction reports it
+        notes = [*article.notes, *site.localized_notes(article, run.config)]
+        found = {"notes": [list(note) for note in sorted(notes)]}
+        run.remember(slot, key, found)
+    run.result.article_issues.extend(checks.article_issues(
+        [(line, message) for line, message in found["notes"]], source.display, selection))
 
 
 def run_job(ctx: Context, job: Job, store: cache.Store | None = None) -> JobResult:
@@ -1264,6 +1290,8 @@ def _dump(result: JobResult) -> dict[str, object]:
         "checked": [[_coverage_data(c.coverage), str(c.threshold),
                      [[i.check, i.severity.value, i.line, i.message] for i in c.issues]]
                     for c in result.checked],
+        "article_issues": [[i.check, i.severity.value, i.path, i.line, i.message]
+                           for i in result.article_issues],
     }
 
 
@@ -1284,6 +1312,8 @@ def _load(name: str, value: Mapping[str, Any]) -> JobResult:
         result.checked.append(CatalogueReport(
             coverage, Catalogue(coverage.path, coverage.locale, ()), Fraction(threshold),
             tuple(Issue(c, Severity(s), coverage.path, line, m) for c, s, line, m in issues)))
+    result.article_issues = [Issue(c, Severity(s), path, line, m)
+                             for c, s, path, line, m in value.get("article_issues", [])]
     return result
 
 
