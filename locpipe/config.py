@@ -226,16 +226,30 @@ def load_config(root: Path | None = None) -> Config:
 
 def _read_toml(path: Path) -> dict[str, object]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = _line_of_toml_error(str(e))
         raise ConfigError(f"invalid TOML: {e}; fix the syntax", path, line) from e
-    except RecursionError as e:
-        raise ConfigError("invalid TOML: values nested too deeply to read", path) from e
-    except ValueError as e:  # an integer of thousands of digits
-        raise ConfigError(f"invalid TOML: {e}", path) from e
     except UnicodeDecodeError as e:
         raise ConfigError("not UTF-8; save the file as UTF-8", path) from e
+    except (RecursionError, ValueError) as e:  # arrays thousands deep; 5,000-digit numbers
+        line, problem = unreadable_toml(text, e)
+        raise ConfigError(f"invalid TOML: {problem}; fix the syntax", path, line) from e
+
+
+def unreadable_toml(text: str, error: Exception) -> tuple[int, str]:
+    """Where TOML that tomllib cannot read without failing is, and why.
+
+    tomllib reads arrays by recursion and numbers with ``int()``: values nested thousands
+    deep, or numbers of thousands of digits, fail with Python's own limits.
+    """
+    if isinstance(error, RecursionError):
+        pattern, problem = r"(?:[\[{][ \t]*){50}", "values nested too deeply"
+    else:
+        pattern, problem = r"\d{1000}", "a number of thousands of digits, too long to read"
+    found = re.search(pattern, text)
+    return (text.count("\n", 0, found.start()) + 1 if found else 1), problem
 
 
 def _line_of_toml_error(message: str) -> int | None:

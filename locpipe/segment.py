@@ -19,7 +19,7 @@ from typing import Any
 import pyromark
 import yaml
 
-from .config import FrontMatterMode, validate_locale
+from .config import FrontMatterMode, unreadable_toml, validate_locale
 from .errors import ConfigError, ContentError
 from .model import Article, FrontMatter, Unit, UnitKind
 
@@ -305,8 +305,9 @@ def _load_toml(source: str, path: str) -> tuple[None, object]:
         line = 1 + int(match.group(1)) if match else 1
         raise ContentError(f"invalid TOML front matter: {e}; fix the TOML", path, line) from e
     except (RecursionError, ValueError) as e:  # arrays thousands deep; a 5,000-digit number
-        problem = "nested too deeply" if isinstance(e, RecursionError) else str(e)
-        raise ContentError(f"invalid TOML front matter: {problem}; fix the TOML", path, 2) from e
+        line, problem = unreadable_toml(source, e)
+        raise ContentError(f"invalid TOML front matter: {problem}; fix the TOML", path,
+                           1 + line) from e
     if _deeper_than(value, _MAX_DEPTH):
         raise ContentError(
             f"TOML front matter nested more than {_MAX_DEPTH} levels deep; flatten it", path, 2

@@ -36,6 +36,13 @@ def test_front_matter_not_closed(project: Path, cli: Cli) -> None:
 
 def test_front_matter_not_a_mapping(project: Path, cli: Cli) -> None:
     (project / "content" / "list.md").write_text("---\n- a\n- b\n---\n\nText.\n")
+    # Under the default `front_matter = "auto"`, a list between two rules is Markdown...
+    result = cli(project, "extract")
+    assert result.exit_code == 0, result.output
+    assert 'msgid "Text."' in (project / "locales/templates/list.pot").read_text()
+    # ...and where the project says its articles start with YAML, it is an error.
+    config = project / "locpipe.toml"
+    config.write_text(config.read_text() + 'front_matter = "yaml"\n')
     result = cli(project, "extract")
     assert result.exit_code == 2
     assert "content/list.md:2: front matter must be a mapping" in result.output

@@ -188,6 +188,11 @@ def test_names_that_would_leave_the_output_folder_are_refused(name: str) -> None
         (1234.5, "en", "1,234.5"),
         ("not a date", "pl", None),
         (True, "pl", None),
+        ("2026-03-05T10:00:00+01:00", "en", "March 5, 2026"),
+        ("5 March 2026", "pl", "5 marca 2026"),
+        ("2026-02-30", "pl", None),
+        (10**40, "en", None),
+        (None, "en", None),
     ],
 )
 def test_localized_values(value: object, locale: str, expected: str | None) -> None:

@@ -168,12 +168,18 @@ def test_front_matter_has_lang_translation_key_and_localised_date(merged: Path, 
     assert "date: 2026-03-05\n" in english and "title: A short guide\n" in english
 
 
-def test_localised_field_that_is_no_date_or_number_is_an_error(merged: Path, cli: Cli) -> None:
+def test_localised_field_that_is_no_date_or_number_is_kept_and_warned(
+    merged: Path, cli: Cli
+) -> None:
     configure(merged, 'localized_fields = ["date", "tags"]\n')
     result = cli(merged, "render")
-    assert result.exit_code == 2
-    assert ("content/sample.md:5: front-matter 'tags' is listed in localized_fields but is not "
-            "a date or a number") in result.output
+    assert result.exit_code == 0, result.output
+    english = read(merged, "en/sample.md")
+    assert "tags: [test, przykład]\n" in english and "tags_display" not in english
+    assert 'date_display: "March 5, 2026"\n' in english
+    result = cli(merged, "check")
+    assert ("content/sample.md:5: warning front-matter: front-matter 'tags' is listed in "
+            "localized_fields but ['test', 'przykład'] is not a date or a number") in result.output
 
 
 def test_markdown_only_for_a_site_generator(merged: Path, cli: Cli) -> None:
