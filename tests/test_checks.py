@@ -102,7 +102,7 @@ CASES = [
 ]
 
 # Checks of an entry's state or of the catalogue are tested below, one by one.
-NOT_PAIR_CHECKS = {"fuzzy", "obsolete", "plural-forms", "header"}
+NOT_PAIR_CHECKS = {"fuzzy", "obsolete", "plural-forms", "header", "front-matter"}
 
 
 def _catalogue(*messages: Message, locale: str = "en", plural_forms: str | None = None,
