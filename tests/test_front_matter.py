@@ -12,9 +12,16 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from support import Cli
 
+from locpipe.config import Config, FrontMatterMode
 from locpipe.dates import HUGO_FORMS, WRITTEN_FORMS
+from locpipe.errors import ContentError
+from locpipe.render import render_markdown
+from locpipe.segment import parse_article
+from locpipe.site import front_matter_extras, localized_notes
 
 OTHER = "content/zz-other.md"
 
@@ -155,18 +162,18 @@ def test_configuration_with_a_number_of_thousands_of_digits(two: Path, cli: Cli)
 
 
 def test_every_date_form_hugo_reads_gets_its_display_field(project: Path, cli: Cli) -> None:
-    for number, (_layout, example) in enumerate(HUGO_FORMS):
-        write(project, f"hugo-{number}", f"---\ntitle: Tytuł\ndate: {example}\n---\n\nTekst.\n")
-        write(project, f"quoted-{number}", f"---\ntitle: Tytuł\ndate: '{example}'\n---\n\nT.\n")
-        write(project, f"toml-{number}", f"+++\ntitle = 'Tytuł'\ndate = '{example}'\n+++\n\nT.\n")
+    for number, (_layout, written) in enumerate(HUGO_FORMS):
+        write(project, f"hugo-{number}", f"---\ntitle: Tytuł\ndate: {written}\n---\n\nTekst.\n")
+        write(project, f"quoted-{number}", f"---\ntitle: Tytuł\ndate: '{written}'\n---\n\nT.\n")
+        write(project, f"toml-{number}", f"+++\ntitle = 'Tytuł'\ndate = '{written}'\n+++\n\nT.\n")
     result = cli(project, "build")
     assert result.exit_code == 0, result.output
-    for number, (layout, example) in enumerate(HUGO_FORMS):
+    for number, (layout, written) in enumerate(HUGO_FORMS):
         for name in (f"hugo-{number}", f"quoted-{number}", f"toml-{number}"):
             english, polish = built(project, name), built(project, name, "pl")
             assert display(english) == "March 5, 2026", (layout, name)
             assert display(polish) == "5 marca 2026", (layout, name)
-            assert example in english
+            assert written in english
             page = (project / f"build/en/{name}.html").read_text(encoding="utf-8")
             assert '<time datetime="2026-03-05">March 5, 2026</time>' in page
     index = (project / "build/en/index.html").read_text(encoding="utf-8")
@@ -323,3 +330,55 @@ def test_front_matter_setting_is_checked(two: Path, cli: Cli, setting: str, expe
     result = cli(two, "extract")
     assert result.exit_code == 2
     assert expected in result.output
+
+
+# -- fuzzing: whatever the first lines hold, a clean answer -----------------------------------
+
+_FM_TOKENS = [
+    "title", "date", "lang", "tags", "a", "słowo", ": ", ":", " = ", "=", " ", "  ", "\n",
+    "\n  ", "\n- ", "- ", "? ", "[", "]", "{", "}", "{{ .Title }}", "{% if x %}", ",", "'",
+    '"', "#", "!!", "!!str ", "!!int ", "!!timestamp ", "!!bool ", "!!float ", "&x ", "*x",
+    "<<: ", "2026-02-30", "2026-03-05", "2026-03-05T10:00:00+01:00", "16 February 2019",
+    "0000-01-01", "25:61:00", "99999999999999999999999999999", "1e400", ".inf", "-", "+++",
+    "---", "...", "|", ">", "\t", "pl", "en", "xx", "true", "null", "~", "[x]", "[x.y]",
+    "\"\"\"", "'''", "\\", "😀", "\u2028", "\x85",
+]
+_KEYS = ["title", "date", "lang", "tags", "description", "seo.description", "'q'", "[seo]"]
+_SEPARATORS = [": ", " = ", ":", "="]
+_VALUES = [*_FM_TOKENS, "Tytuł", "'Tytuł'", '"Tytuł"', "[a, b]", "{a: b}", "{a = 'b'}",
+           "['a', 'b']", "2026-03-05", "05 Mar 2026", "12", "3.5"]
+setting_lines = st.lists(
+    st.tuples(st.sampled_from(_KEYS), st.sampled_from(_SEPARATORS),
+              st.lists(st.sampled_from(_VALUES), max_size=3).map("".join)).map("".join),
+    max_size=6,
+).map("\n".join)
+front_matters = st.one_of(
+    st.lists(st.sampled_from(_FM_TOKENS), max_size=24).map("".join), setting_lines)
+
+
+@given(st.sampled_from(["---", "+++"]), front_matters, st.sampled_from(["auto", "yaml", "toml"]))
+@example("---", "title: {{ .Title }}", "auto")
+@example("---", "? [a, b]\n: c", "yaml")
+@example("---", "date: 2026-02-30", "auto")
+@example("+++", "date = 2026-02-30", "toml")
+@example("---", "title: !!timestamp a", "auto")
+def test_any_front_matter_reads_cleanly_or_says_where(delimiter: str, head: str,
+                                                       mode: str) -> None:
+    text = f"{delimiter}\n{head}\n{delimiter}\n\nTekst akapitu.\n"
+    config = Config(localized_fields=("date", "title", "tags"))
+    try:
+        article = parse_article(text, name="f", path="f.md", default_lang="pl",
+                                front_matter=FrontMatterMode(mode))
+    except ContentError as e:
+        assert e.line is not None and e.line >= 1
+        return
+    localized_notes(article, config)
+    extras = front_matter_extras(article, "en", config)
+    try:
+        rendered = render_markdown(article, {u.key: u.msgid for u in article.units},
+                                   locale="en", extra_front_matter=extras)
+    except ContentError:
+        return
+    assert rendered.endswith("\nTekst akapitu.\n")
+    if article.front_matter is not None and article.front_matter.template:
+        assert rendered == text
