@@ -382,3 +382,45 @@ def test_any_front_matter_reads_cleanly_or_says_where(delimiter: str, head: str,
     assert rendered.endswith("\nTekst akapitu.\n")
     if article.front_matter is not None and article.front_matter.template:
         assert rendered == text
+
+
+# -- the date forms themselves ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        *[(written, "2026-03-05") for _layout, written in HUGO_FORMS],
+        ("2026-03-05T10:00:00.123456789Z", "2026-03-05"),
+        ("2026-03-05t10:00:00+01:00", "2026-03-05"),  # YAML's lower-case t
+        ("16 February 2019", "2019-02-16"),
+        ("February 16, 2019", "2019-02-16"),
+        ("05 Mar 69 10:00 CET", "1969-03-05"),  # Go reads 69-99 as 19xx, 00-68 as 20xx
+        ("05 Mar 68 10:00 CET", "2068-03-05"),
+        ("2026-02-30", None),
+        ("0000-01-01", None),
+        ("2026-13-01 25:61:00", None),
+        ("2026-01-01 25:61:00", None),
+        ("2026-01-01 23:60:00", None),
+        ("3:04PM", None),  # Hugo's time-of-day forms give no day
+        ("Jan  2 15:04:05", None),
+        ("Smarch 5, 2026", None),
+        ("kiedyś w lutym", None),
+        ("1" * 100_000, None),
+        ("", None),
+    ],
+)
+def test_date_forms(text: str, expected: str | None) -> None:
+    from locpipe.dates import parse_date
+
+    found = parse_date(text)
+    assert (found.isoformat() if found else None) == expected
+
+
+def test_dates_doctests() -> None:
+    import doctest
+
+    from locpipe import dates, site
+
+    assert doctest.testmod(dates).failed == 0
+    assert doctest.testmod(site).failed == 0
