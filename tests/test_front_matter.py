@@ -136,8 +136,10 @@ def test_front_matter_nested_thousands_deep(two: Path, cli: Cli) -> None:
     assert_no_traceback(result.output)
     assert "content/deep.md:3: invalid TOML front matter: values nested too deeply" \
         in result.output
-    assert "content/deep-yaml.md:3: invalid YAML front matter: exceeded maximum nesting depth" \
-        in result.output
+    # libyaml stops at 1,000 levels; PyYAML's own parser, where libyaml is missing, at
+    # Python's recursion limit.
+    assert re.search(r"content/deep-yaml.md:[23]: invalid YAML front matter: (exceeded "
+                     r"maximum nesting depth|nested too deeply)", result.output)
     assert "content/deep-70.md:2: TOML front matter nested more than 50 levels deep" \
         in result.output
     assert "Inny akapit." in built(two, "zz-other", "pl")
