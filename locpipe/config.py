@@ -536,15 +536,19 @@ _PUBLISH_KEYS: dict[str, Callable[[object], object]] = {
 }
 
 
-def _publish_table(value: object, base: Publish, path: Path, where: str) -> Publish:
-    """Apply one ``publish`` (or per-article) table on top of ``base``, checking every key."""
+def _publish_table(value: object, base: Publish, path: Path, where: str,
+                   also: tuple[str, ...] = ()) -> Publish:
+    """Apply one ``publish`` (or per-article) table on top of ``base``, checking every key.
+
+    ``also``: other keys the table may hold, read elsewhere (named in the error).
+    """
     if not isinstance(value, dict):
         raise ConfigError(f"'{where}' must be a table", path, table_line(path, where))
     changes: dict[str, object] = {}
     for key, item in value.items():
         line = table_line(path, where, key)
         if key not in _PUBLISH_KEYS:
-            known = ", ".join(sorted(_PUBLISH_KEYS))
+            known = ", ".join(sorted([*_PUBLISH_KEYS, *also]))
             raise ConfigError(f"unknown key '{where}.{key}'; known keys: {known}", path, line)
         try:
             changes[key] = _PUBLISH_KEYS[key](item)
@@ -561,7 +565,8 @@ def _articles_table(
         raise ConfigError(f"'{where}' must be a table of article names", path,
                           table_line(path, where))
     return {
-        str(name): _publish_table(_without_front_matter(table), base, path, f'{where}."{name}"')
+        str(name): _publish_table(_without_front_matter(table), base, path, f'{where}."{name}"',
+                                  also=("front_matter",))
         for name, table in value.items()
     }
 

@@ -325,6 +325,8 @@ def test_front_matter_setting_for_the_whole_project(two: Path, cli: Cli) -> None
          "locpipe.toml:3: 'front_matter' must be one of \"auto\", \"yaml\", \"toml\", \"none\""),
         ('[articles."a"]\nfront_matter = 1\n',
          "locpipe.toml:4: 'articles.\"a\".front_matter' must be one of"),
+        ('[articles."a"]\nfront_matte = "none"\n',
+         "locpipe.toml:4: unknown key 'articles.\"a\".front_matte'; known keys: front_matter, "),
     ],
 )
 def test_front_matter_setting_is_checked(two: Path, cli: Cli, setting: str, expected: str) -> None:
