@@ -702,11 +702,15 @@ def localized_notes(article: Article, config: Config) -> list[tuple[int, str]]:
 
 
 def _front_matter_line(article: Article, key: str) -> int:
+    """The line that sets a top-level key (``key:`` or ``key =``), unindented if it can be."""
     front = article.front_matter
     end = len(article.text.encode()[: front.end].decode()) if front else 0
-    match = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*[:=]", re.MULTILINE).search(
-        article.text, 0, end)
-    return article.text.count("\n", 0, match.start()) + 1 if match else 1
+    for indent in ("", "[ \t]*"):
+        pattern = rf"^{indent}[\"']?{re.escape(key)}[\"']?[ \t]*[:=]"
+        match = re.compile(pattern, re.MULTILINE).search(article.text, 0, end)
+        if match:
+            return article.text.count("\n", 0, match.start()) + 1
+    return 1
 
 
 # -- HTML pages ---------------------------------------------------------------------------

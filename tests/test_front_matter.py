@@ -197,14 +197,15 @@ def test_dates_written_out_in_english(project: Path, cli: Cli) -> None:
 
 
 def test_localised_field_that_is_text_is_kept_and_check_warns(two: Path, cli: Cli) -> None:
-    write(two, "someday", "---\ntitle: Tytuł\n\ndate: kiedyś w lutym\n---\n\nTekst.\n")
+    write(two, "someday",
+          "---\ntitle: Tytuł\nseo:\n  date: 2026\ndate: kiedyś w lutym\n---\n\nTekst.\n")
     result = cli(two, "build")
     assert result.exit_code == 0, result.output
     assert "date: kiedyś w lutym\nlang: en\ntranslationKey: someday\n---\n" \
         in built(two, "someday")
     result = cli(two, "check")
     assert result.exit_code == 0, result.output
-    assert ("content/someday.md:4: warning front-matter: front-matter 'date' is listed in "
+    assert ("content/someday.md:5: warning front-matter: front-matter 'date' is listed in "
             "localized_fields but 'kiedyś w lutym' is not a date or a number") in result.output
     assert cli(two, "check", "--strict").exit_code == 1
     configure(two, '[checks]\ndisable = ["front-matter"]\n')
