@@ -41,7 +41,7 @@ _BLOCK_TAGS = frozenset(
 _VERBATIM_TAGS = frozenset({"CodeBlock", "HtmlBlock", "MetadataBlock"})
 _MARKER = re.compile(r"<!--\s*locpipe:\s*(off|on|note|context)\b:?(.*?)-->", re.I | re.S)
 _FM_OPEN = re.compile(r"(---|\+\+\+)[ \t]*\r?\n")
-_YAML_KEY = re.compile(r"[\w-]+:(?:[ \t]|\r?\n)")
+_YAML_KEY = re.compile(r"""(?:[\w-]+|"[^"\n]*"|'[^'\n]*'):(?:[ \t]|\r?\n|\Z)""")
 
 
 def decode(data: bytes, path: str) -> tuple[str, bool]:
