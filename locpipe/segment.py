@@ -158,10 +158,10 @@ _MAX_DEPTH = 50
 reads no more than 100 levels; no real front matter comes near."""
 
 
-def _means_front_matter(fmt: str, text: str, start: int = 0) -> bool:
+def _means_front_matter(fmt: str, source: str) -> bool:
     """Whether the first line that is not blank or a comment sets a key, as front matter does."""
-    line = _SIGNIFICANT.search(text, start)
-    return line is not None and _KEY_LINE[fmt].match(text, line.end()) is not None
+    line = _SIGNIFICANT.search(source)
+    return line is not None and _KEY_LINE[fmt].match(source, line.end()) is not None
 
 
 def _front_matter(
@@ -182,7 +182,7 @@ def _front_matter(
     strict = mode is not FrontMatterMode.AUTO
     closing = close_re.search(text, opening.end())
     if closing is None:
-        if not strict and not _means_front_matter(fmt, text, opening.end()):
+        if not strict and not _KEY_LINE[fmt].match(text, opening.end()):
             return None, None  # a thematic break, not front matter
         raise ContentError(
             f"front matter opened with '{delimiter}' is never closed; add a line "

@@ -426,3 +426,15 @@ def test_dates_doctests() -> None:
 
     assert doctest.testmod(dates).failed == 0
     assert doctest.testmod(site).failed == 0
+
+
+def test_a_rule_with_no_second_rule_is_markdown(two: Path, cli: Cli) -> None:
+    write(two, "open-rule", "---\n\n# Tytuł\n\nUwaga: ważne zdanie.\n")
+    write(two, "open-plus", "+++\nZwykły tekst.\n")
+    write(two, "open-front", "---\ntitle: Tytuł\n\nTekst.\n")
+    result = cli(two, "extract")
+    assert result.exit_code == 2
+    assert msgids(two, "open-rule") == ["Tytuł", "Uwaga: ważne zdanie."]
+    assert msgids(two, "open-plus") == ["+++ Zwykły tekst."]
+    assert "content/open-front.md:1: front matter opened with '---' is never closed" \
+        in result.output
