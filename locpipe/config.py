@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import babel
 
 from .errors import ConfigError
-from .model import CoverageUnit, Severity
+from .model import KIND_SELECTORS, CoverageUnit, Severity
 
 if TYPE_CHECKING:
     from .mt import EngineConfig
@@ -78,10 +78,7 @@ class OutputFormat(enum.Enum):
     HTML = "html"
 
 
-REQUIRED_KINDS = (
-    "heading", "paragraph", "list-item", "blockquote", "table-header", "table-cell",
-    "image-alt", "footnote",
-)
+REQUIRED_KINDS = KIND_SELECTORS
 """Names of unit kinds that ``required`` accepts beside front-matter keys."""
 
 
