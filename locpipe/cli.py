@@ -23,7 +23,9 @@ from .config import (
     PruneKind,
     PrunePolicy,
     PublishPolicy,
+    find_project,
     load_config,
+    locate_project,
     validate_locale,
 )
 from .coverage import CheckReport
@@ -33,9 +35,18 @@ from .model import Coverage, CoverageUnit, FileStatus
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
-def _config(ctx: click.Context) -> Config:
-    root: Path = ctx.obj["root"]
-    return load_config(root)
+def _config(ctx: click.Context, *, optional: bool = False) -> Config:
+    """The configuration of the project the command runs in, found from the current folder
+    (or ``-C``) upward; ``optional`` when the command can run without one (defaults)."""
+    if "config" not in ctx.obj:
+        start: Path = ctx.obj["start"]
+        named: bool = ctx.obj["named"]
+        if optional and start.is_dir() and find_project(start) is None:
+            ctx.obj["config"] = load_config(start)
+        else:
+            ctx.obj["config"] = load_config(locate_project(start, named=named))
+    config: Config = ctx.obj["config"]
+    return config
 
 
 def _error(error: LocpipeError) -> None:
@@ -88,9 +99,11 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="locpipe")
 @click.option(
-    "-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path),
-    default=".", show_default=True, envvar="LOCPIPE_PROJECT",
-    help="Project folder (with locpipe.toml or pyproject.toml).",
+    "-C", "--project", "root", type=click.Path(path_type=Path), default=None,
+    envvar="LOCPIPE_PROJECT",
+    help="Run as if started in this folder: the project is found there or in a folder above "
+         "it (the one with locpipe.toml, or pyproject.toml with [tool.locpipe]) "
+         "[default: the current folder].",
 )
 @click.pass_context
 def main(ctx: click.Context, root: Path) -> None:
@@ -108,7 +121,8 @@ def main(ctx: click.Context, root: Path) -> None:
     Exit codes: 0 success, 1 a check failed, 2 locpipe could not run.
     """
     ctx.ensure_object(dict)
-    ctx.obj["root"] = root
+    ctx.obj["start"] = root if root is not None else Path.cwd()
+    ctx.obj["named"] = root is not None
 
 
 def _run(ctx: click.Context, action: str, **kwargs: object) -> pipeline.Report:
@@ -350,7 +364,8 @@ def _run_check(ctx: click.Context, options: dict[str, object], *,
     unit = options["coverage_unit"]
     with _progress("checking", quiet=bool(options["quiet"])) as bar:
         return pipeline.check(
-            _config(ctx),
+            # Given catalogues are checked in any folder, in a locpipe project or not.
+            _config(ctx, optional=bool(options["paths"]) and not messages),
             min_coverage=options["min_coverage"],  # type: ignore[arg-type]
             unit=CoverageUnit(unit) if isinstance(unit, str) else None,
             required=options["required"],  # type: ignore[arg-type]
@@ -452,7 +467,10 @@ def init(ctx: click.Context, source_locale: str, locales: tuple[str, ...]) -> No
     for code in locales:
         _locale(code)
     all_locales = list(dict.fromkeys([source_locale, *locales]))
-    report = pipeline.init(ctx.obj["root"], source_locale=source_locale, locales=all_locales)
+    start: Path = ctx.obj["start"]
+    if not start.is_dir():
+        locate_project(start, named=True)  # says that the folder does not exist
+    report = pipeline.init(start, source_locale=source_locale, locales=all_locales)
     _files(report, verbose=True)
     ctx.exit(_finish(report))
 

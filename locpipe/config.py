@@ -183,6 +183,46 @@ _KEYS = {f.name for f in fields(Config)} - {"root", "source", "mt", "min_coverag
 _GATE_KEYS = frozenset({"min_coverage", "coverage_unit", "required", "checks"})
 
 
+def find_project(start: Path) -> Path | None:
+    """The project ``start`` is in: it or its nearest parent holding a locpipe configuration
+    (``locpipe.toml``, or ``pyproject.toml`` with ``[tool.locpipe]``), as git finds ``.git``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if is_project(folder):
+            return folder
+    return None
+
+
+def is_project(folder: Path) -> bool:
+    """Whether ``folder`` holds a locpipe configuration."""
+    if (folder / CONFIG_FILE).is_file():
+        return True
+    pyproject = folder / PYPROJECT
+    if not pyproject.is_file():
+        return False
+    tool = _read_toml(pyproject).get("tool")
+    return isinstance(tool, dict) and isinstance(tool.get("locpipe"), dict)
+
+
+def locate_project(start: Path, *, named: bool = False) -> Path:
+    """The root of the project ``start`` is in, or an error that says where locpipe looked
+    and what to do; ``named`` when the user chose ``start`` (``-C``, ``LOCPIPE_PROJECT``)."""
+    if not start.is_dir():
+        what = "is not a folder" if start.exists() else "does not exist"
+        raise ConfigError(f"the project folder {start.as_posix()} {what}; pass -C DIR (or set "
+                          "LOCPIPE_PROJECT) with the folder that holds locpipe.toml")
+    root = find_project(start)
+    if root is None:
+        where = start.resolve().as_posix()
+        place = "there" if named else "here"
+        raise ConfigError(
+            f"no locpipe project found: looked for {CONFIG_FILE}, or {PYPROJECT} with "
+            f"[tool.locpipe], in {where} and every folder above it; run 'locpipe init' to "
+            f"start a project {place}, or name the project's folder with -C DIR (or "
+            "LOCPIPE_PROJECT)")
+    return root
+
+
 def load_config(root: Path | None = None) -> Config:
     """Read the project's configuration; ``locpipe.toml`` wins over ``pyproject.toml``."""
     root = (root or Path.cwd()).resolve()

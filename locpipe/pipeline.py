@@ -26,6 +26,7 @@ from .config import (
     PruneKind,
     PrunePolicy,
     PublishPolicy,
+    find_project,
     table_line,
 )
 from .coverage import (
@@ -41,7 +42,6 @@ from .errors import CatalogError, ConfigError, ContentError, EngineError, Locpip
 from .files import Report as Report
 from .files import confined as _confined
 from .files import display as _display
-from .files import read_text as _read_text
 from .files import templates_on_disk
 from .files import write_file as write_file
 from .lock import LOCK_NAME, project_lock
@@ -556,9 +556,16 @@ def init(root: Path, *, source_locale: str, locales: Sequence[str]) -> Report:
     """Create ``locpipe.toml`` and the content and locales folders of a new project."""
     report = Report()
     config_path = root / "locpipe.toml"
-    if config_path.exists() or ((root / "pyproject.toml").exists() and _has_tool_table(root)):
+    found = find_project(root)
+    if found == root.resolve():
         report.errors.append(LocpipeError(
             "a locpipe configuration exists already; edit it instead", config_path.name))
+        return report
+    if found is not None:
+        report.errors.append(LocpipeError(
+            f"{root.resolve().as_posix()} is inside the locpipe project at {found.as_posix()}; "
+            "every command finds that project from here, so there is nothing to initialise "
+            "(to start a separate project, run 'locpipe init' in a folder outside it)"))
         return report
     text = CONFIG_TEMPLATE.format(
         source=source_locale, locales=", ".join(f'"{loc}"' for loc in locales)
@@ -570,11 +577,6 @@ def init(root: Path, *, source_locale: str, locales: Sequence[str]) -> Report:
         path.mkdir(parents=True, exist_ok=True)
         report.files.append(FileResult(folder + "/", status))
     return report
-
-
-def _has_tool_table(root: Path) -> bool:
-    text = _read_text(root / "pyproject.toml") or ""
-    return "[tool.locpipe]" in text
 
 
 # -- pseudo-locale ------------------------------------------------------------------------

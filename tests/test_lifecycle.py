@@ -3,13 +3,16 @@ command, the project found from any folder, articles added, renamed and deleted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
 import pytest
-from support import Cli
+from click.testing import CliRunner, Result
+from support import Cli, snapshot
 
 from locpipe import segment
+from locpipe.cli import main
 from locpipe.config import REQUIRED_KINDS
 from locpipe.model import UnitKind
 
@@ -84,3 +87,106 @@ def test_every_kind_goes_through_build_check_and_report(
     report = cli(root, "report")
     assert report.exit_code == 0, report.output
     assert (root / "build/report/index.html").is_file()
+
+
+# --- the project is found from any of its folders, and only there ---------------------------
+
+
+@pytest.fixture
+def run_in(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the real CLI from a folder, without ``-C``, as a user in a terminal would."""
+    monkeypatch.delenv("LOCPIPE_PROJECT", raising=False)
+
+    def invoke(folder: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+        monkeypatch.chdir(folder)
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.mark.parametrize("command", ["build", "check", "status", "extract", "update",
+                                     "render", "compile", "report", "prune", "pseudo"])
+def test_no_project_is_an_error_that_creates_nothing(
+    tmp_path: Path, run_in: Callable[..., Result], command: str
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_in(empty, command)
+    assert result.exit_code == 2, result.output
+    assert f"no locpipe project found: looked for locpipe.toml, or pyproject.toml with " \
+        f"[tool.locpipe], in {empty.resolve().as_posix()} and every folder above it; run " \
+        f"'locpipe init'" in result.output  # fmt: skip
+    assert "-C DIR" in result.output
+    assert snapshot(tmp_path) == {} and list(empty.iterdir()) == []
+
+
+def test_a_named_folder_that_is_missing_or_no_project_is_an_error(
+    tmp_path: Path, run_in: Callable[..., Result]
+) -> None:
+    missing = tmp_path / "missing"
+    for args, env in (((("-C", str(missing), "build")), None),
+                      (("build",), {"LOCPIPE_PROJECT": str(missing)}),
+                      (("-C", str(missing), "init"), None)):
+        result = run_in(tmp_path, *args, env=env)
+        assert result.exit_code == 2, result.output
+        assert f"the project folder {missing.as_posix()} does not exist" in result.output
+        assert not missing.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for args, env in ((("-C", str(empty), "check"), None),
+                      (("build",), {"LOCPIPE_PROJECT": str(empty)})):
+        result = run_in(tmp_path, *args, env=env)
+        assert result.exit_code == 2 and "no locpipe project found" in result.output
+        assert "start a project there" in result.output
+    assert list(empty.iterdir()) == []
+
+
+def test_a_subfolder_finds_its_project(
+    project: Path, run_in: Callable[..., Result]
+) -> None:
+    # A pyproject.toml without [tool.locpipe] on the way up is not a project.
+    (project / "content" / "pyproject.toml").write_text("[tool.other]\nx = 1\n")
+    result = run_in(project / "content", "build")
+    assert result.exit_code == 0, result.output
+    assert (project / "build/en/sample.html").is_file()
+    assert (project / "locales/en/LC_MESSAGES/sample.po").is_file()
+    assert sorted(p.name for p in (project / "content").iterdir()) == [
+        "kot.png", "pyproject.toml", "sample.md"]
+    status = run_in(project / "content", "status")
+    assert status.exit_code == 0 and "sample [en]" in status.output
+    # -C names a folder to start in, as git's does.
+    assert run_in(project.parent, "-C", "project/content", "status").exit_code == 0
+
+
+def test_pyproject_with_a_locpipe_table_is_a_project(
+    tmp_path: Path, run_in: Callable[..., Result]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[tool.locpipe]\nlocales = ["pl", "en"]\n')
+    (tmp_path / "content/blog").mkdir(parents=True)
+    (tmp_path / "content/blog/a.md").write_text("# Tytuł\n")
+    result = run_in(tmp_path / "content/blog", "build")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "locales/templates/blog/a.pot").is_file()
+
+
+def test_init_refuses_inside_a_project(project: Path, run_in: Callable[..., Result]) -> None:
+    before = snapshot(project)
+    result = run_in(project / "content", "init")
+    assert result.exit_code == 2
+    assert f"{(project / 'content').resolve().as_posix()} is inside the locpipe project at " \
+        f"{project.resolve().as_posix()}" in result.output  # fmt: skip
+    assert snapshot(project) == before
+
+
+def test_check_on_given_catalogues_needs_no_project(
+    tmp_path: Path, run_in: Callable[..., Result]
+) -> None:
+    po = tmp_path / "fr.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Language: fr\\n"\n\nmsgid "A [link](https://a.org)."\n'
+                  'msgstr "Un [lien](https://b.org)."\n', encoding="utf-8")
+    result = run_in(tmp_path, "check", "fr.po")
+    assert result.exit_code == 1, result.output
+    assert "markdown-links" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fr.po"]
