@@ -309,8 +309,7 @@ def _checked(key: str, value: object, path: Path) -> object:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"'{key}' must be a list of strings", path, line)
         if key == "locales":
-            for code in value:
-                validate_locale(code, path=path, line=line)
+            return _locales(value, path=path, line=line)
         return tuple(value)
     if key == "source_locale":
         if not isinstance(value, str):
@@ -323,6 +322,18 @@ def _checked(key: str, value: object, path: Path) -> object:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"'{key}' must be a non-empty string", path, line)
     return value
+
+
+def _locales(codes: list[str], *, path: Path, line: int | None) -> tuple[str, ...]:
+    """The ``locales`` list, each code as gettext writes it, none twice."""
+    seen: dict[str, str] = {}
+    for code in codes:
+        locale = validate_locale(code, path=path, line=line)
+        if locale in seen:
+            raise ConfigError(f"'locales' names {locale} twice ('{seen[locale]}' and '{code}'); "
+                              "keep one of them", path, line)
+        seen[locale] = code
+    return tuple(seen)
 
 
 def parse_prune(
@@ -398,14 +409,49 @@ def _table_line(path: Path, header: str, key: str | None = None) -> int | None:
 
 
 def validate_locale(code: str, *, path: Path | str | None = None, line: int | None = None) -> str:
-    """Accept a locale code only if Babel knows it, so plural forms and dates are right."""
+    """Accept a locale code only if Babel knows it as written, so plural forms and dates are
+    right; return it as gettext writes it (``en-GB`` and ``en_GB`` are both ``en_GB``).
+
+    A code Babel knows only through an alias or in another case is refused with the code
+    to write instead, so one language never gets two folders (``locales/EN``, ``locales/en``).
+
+    >>> validate_locale("en-GB"), validate_locale("zh_Hant_TW")
+    ('en_GB', 'zh_Hant_TW')
+    >>> validate_locale("eng")
+    Traceback (most recent call last):
+    locpipe.errors.ConfigError: unknown locale code 'eng': did you mean 'en'?
+    """
+    written = code.replace("-", "_")
     try:
-        babel.Locale.parse(code)
+        parts = babel.core.parse_locale(written)
+        known = babel.Locale.parse(written)
     except (ValueError, babel.UnknownLocaleError) as e:
         raise ConfigError(
-            f"unknown locale code '{code}'; use a code such as 'pl', 'en' or 'en_GB'", path, line
+            f"unknown locale code '{code}'; use a code such as 'pl', 'en', 'en_GB' or 'en-GB'",
+            path, line,
         ) from e
-    return code
+    canonical = babel.core.get_locale_identifier(parts)
+    if known.language != parts[0]:  # an alias: eng, iw, tl...
+        canonical = babel.core.get_locale_identifier((known.language, *parts[1:]))
+        if canonical != known.language:
+            try:
+                babel.Locale.parse(canonical)
+            except (ValueError, babel.UnknownLocaleError):
+                canonical = str(known)
+    if canonical != written:
+        suggestion = bcp47(canonical) if "-" in code else canonical
+        raise ConfigError(f"unknown locale code '{code}': did you mean '{suggestion}'?", path,
+                          line)
+    return written
+
+
+def bcp47(locale: str) -> str:
+    """A locale code as HTML's ``lang`` and ``hreflang`` want it (BCP 47).
+
+    >>> bcp47("en_GB"), bcp47("pl"), bcp47("zh_Hant_TW")
+    ('en-GB', 'pl', 'zh-Hant-TW')
+    """
+    return locale.replace("_", "-")
 
 
 # -- site and publish keys ------------------------------------------------------------------
@@ -617,8 +663,8 @@ def _gate_setting(key: str, value: object, path: Path, prefix: str) -> dict[str,
             if name == "default":
                 default = _percent(number, "'min_coverage.default'", path, where)
             else:
-                validate_locale(name, path=path, line=where)
-                locales[name] = _percent(number, f"'min_coverage.{name}'", path, where)
+                locale = validate_locale(name, path=path, line=where)
+                locales[locale] = _percent(number, f"'min_coverage.{name}'", path, where)
         return {"min_coverage": default, "min_coverage_locales": locales}
     if key == "coverage_unit":
         units = [u.value for u in CoverageUnit]

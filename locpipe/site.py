@@ -22,7 +22,7 @@ import babel.numbers
 import jinja2
 from markupsafe import Markup, escape
 
-from .config import Config, OutputLayout
+from .config import Config, OutputLayout, bcp47
 from .errors import ContentError
 from .model import Article, Key, Summary, Unit, UnitKind
 from .publish import Decision, Shown
@@ -302,7 +302,11 @@ def typography_for(locale: str, config: Config) -> Typography:
     """The typography of a locale, as the project configures it."""
     if not config.typography:
         return Typography()
-    language = babel.Locale.parse(locale).language
+    locale = locale.replace("-", "_")  # a lang attribute is BCP 47 (en-GB)
+    try:
+        language = babel.Locale.parse(locale).language
+    except (ValueError, babel.UnknownLocaleError):
+        return Typography()  # an author's lang="..." that Babel does not know: no rules
     return Typography(one_letter=_ONE_LETTER_WORDS.get(language, ""),
                       quotes=config.quotes.get(locale) or config.quotes.get(language, ""))
 
@@ -734,10 +738,6 @@ def language_name(locale: str, in_locale: str | None = None) -> str:
     return name[:1].upper() + name[1:] if (in_locale or locale).startswith("en") else name
 
 
-def bcp47(locale: str) -> str:
-    return locale.replace("_", "-")
-
-
 @cache  # asked for every page: babel parses the locale once
 def _direction(locale: str) -> str:
     return "rtl" if babel.Locale.parse(locale).character_order == "right-to-left" else "ltr"
@@ -911,7 +911,8 @@ def article_page(
         lang=bcp47(locale), dir=_direction(locale), ui=ui,
         title=title_rules.text(title), heading=heading or title_rules.markup(title),
         title_lang=bcp47(title_lang) if title_lang else None,
-        description=description, description_lang=description_lang,
+        description=description,
+        description_lang=bcp47(description_lang) if description_lang else None,
         date_iso=date.isoformat() if isinstance(date, dt.date) else None,
         date_text=localized_value(date, locale, date_format=site.date_format)
         if isinstance(date, dt.date) else None,

@@ -190,3 +190,74 @@ def test_check_on_given_catalogues_needs_no_project(
     assert result.exit_code == 1, result.output
     assert "markdown-links" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fr.po"]
+
+
+# --- locale codes: one spelling per locale ---------------------------------------------------
+
+
+def test_en_gb_and_en_underscore_gb_are_one_locale(tmp_path: Path, cli: Cli) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "locpipe.toml").write_text(
+        'source_locale = "pl"\nlocales = ["pl", "en-GB"]\nmin_coverage = { en-GB = 0 }\n')
+    (tmp_path / "content/a.md").write_text("---\ntitle: Tytuł\n---\n\nAkapit.\n")
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    po = tmp_path / "locales/en_GB/LC_MESSAGES/a.po"
+    assert polib.pofile(str(po)).metadata["Language"] == "en_GB"
+    folders = sorted(p.name for p in (tmp_path / "locales").iterdir() if p.is_dir())
+    assert folders == ["en_GB", "templates"]
+    page = (tmp_path / "build/en_GB/a.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in page and 'hreflang="en-GB"' in page
+    assert "\nlang: en-GB\n" in (tmp_path / "build/en_GB/a.md").read_text(encoding="utf-8")
+    assert 'hreflang="en-GB"' in (tmp_path / "build/index.html").read_text(encoding="utf-8")
+    # The other spelling in the configuration names the same files: nothing changes.
+    (tmp_path / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en_GB"]\n')
+    again = cli(tmp_path, "build")
+    assert again.exit_code == 0 and "created" not in again.output, again.output
+    assert "updated" not in again.output
+
+
+@pytest.mark.parametrize(("locales", "message"), [
+    ('["pl", "EN"]', "locpipe.toml:2: unknown locale code 'EN': did you mean 'en'?"),
+    ('["pl", "eng"]', "locpipe.toml:2: unknown locale code 'eng': did you mean 'en'?"),
+    ('["pl", "en_gb"]', "locpipe.toml:2: unknown locale code 'en_gb': did you mean 'en_GB'?"),
+    ('["pl", "EN-gb"]', "locpipe.toml:2: unknown locale code 'EN-gb': did you mean 'en-GB'?"),
+    ('["pl", "iw"]', "locpipe.toml:2: unknown locale code 'iw': did you mean 'he'?"),
+    ('["pl", "en_GB", "en-GB"]',
+     "locpipe.toml:2: 'locales' names en_GB twice ('en_GB' and 'en-GB'); keep one of them"),
+])
+def test_a_locale_known_only_as_an_alias_or_in_another_case_is_an_error(
+    tmp_path: Path, cli: Cli, locales: str, message: str
+) -> None:
+    (tmp_path / "locpipe.toml").write_text(f'source_locale = "pl"\nlocales = {locales}\n')
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 2
+    assert message in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["locpipe.toml"]
+
+
+def test_an_article_lang_is_read_in_either_spelling(tmp_path: Path, cli: Cli) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en_GB"]\n')
+    (tmp_path / "content/a.md").write_text("---\ntitle: Colour\nlang: en-GB\n---\n\nText.\n")
+    (tmp_path / "content/b.md").write_text("---\ntitle: Colour\nlang: EN\n---\n\nText.\n")
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 2
+    assert "unknown locale code 'EN': did you mean 'en'?" in result.output
+    assert (tmp_path / "locales/pl/LC_MESSAGES/a.po").is_file()
+    assert not (tmp_path / "locales/en_GB/LC_MESSAGES/a.po").exists()
+
+
+def test_lang_attributes_in_bcp_47_or_unknown_to_babel_do_not_stop_the_build(
+    tmp_path: Path, cli: Cli
+) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en"]\n')
+    (tmp_path / "content/a.md").write_text(
+        '# T\n\nA <span lang="de-AT">w Wien</span> i <span lang="zz">w x</span> w domu.\n')
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "build/pl/a.html").read_text(encoding="utf-8")
+    # Polish rules where the text is Polish, none inside the other languages.
+    assert '<span lang="de-AT">w Wien</span> i&nbsp;<span lang="zz">w x</span> w&nbsp;domu' \
+        in page
