@@ -61,7 +61,8 @@ def _files(report: pipeline.Report, *, verbose: bool = False, dry_run: bool = Fa
             continue
         verb = row.status.value
         if dry_run:
-            verb = {"created": "would create", "updated": "would update"}.get(verb, verb)
+            verb = {"created": "would create", "updated": "would update",
+                    "removed": "would remove"}.get(verb, verb)
         details = ", ".join(f"{k} {v}" for k, v in row.details.items() if v)
         click.echo(f"{verb} {row.path}" + (f" ({details})" if details else ""))
 
@@ -77,6 +78,8 @@ def _finish(report: pipeline.Report, *, check: bool = False) -> int:
         click.echo(f"{len(report.changed)} file(s) are out of date; run the command without "
                    "--check to update them", err=True)
         return EXIT_FAILED
+    if check and any(row.status is FileStatus.ORPHANED for row in report.files):
+        return EXIT_FAILED  # each orphan's notice says what to do
     return EXIT_OK
 
 
@@ -200,7 +203,8 @@ def update(ctx: click.Context, check: bool, dry_run: bool, memory: bool,
 
 
 def _update_summary(report: pipeline.Report, *, dry_run: bool) -> None:
-    rows = [r for r in report.files if r.status is not FileStatus.FAILED]
+    rows = [r for r in report.files
+            if r.status not in (FileStatus.FAILED, FileStatus.ORPHANED)]
     if not rows:
         return
     changed = len([r for r in rows if r.status is not FileStatus.UNCHANGED])
@@ -221,14 +225,27 @@ def _update_summary(report: pipeline.Report, *, dry_run: bool) -> None:
               help="Drop entries obsolete for more than DAYS days (instead of the configured "
                    "policy).")
 @click.option("--all", "drop_all", is_flag=True, help="Drop every obsolete entry.")
+@click.option("--orphans", is_flag=True,
+              help="Instead: remove the templates, catalogues and .mo files of articles that "
+                   "are gone (renamed, moved or deleted).")
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
 @click.pass_context
 def prune(ctx: click.Context, check: bool, dry_run: bool, days: int | None, drop_all: bool,
-          verbose: bool) -> None:
-    """Drop obsolete entries as the 'prune' setting (or --days, --all) says."""
+          orphans: bool, verbose: bool) -> None:
+    """Drop obsolete entries as the 'prune' setting (or --days, --all) says; or, with
+    --orphans, remove the files of articles that are gone."""
     if days is not None and drop_all:
         raise click.UsageError("use --days or --all, not both")
+    if orphans and (days is not None or drop_all):
+        raise click.UsageError("--orphans removes whole files: use it without --days or --all")
     config = _config(ctx)
+    if orphans:
+        removed = pipeline.prune_orphans(config, dry_run=check or dry_run)
+        _files(removed, dry_run=check or dry_run)
+        if not removed.files and not removed.errors:
+            click.echo("no orphaned files: every template and catalogue has its article")
+        code = _finish(removed)
+        ctx.exit(EXIT_FAILED if check and removed.files and not code else code)
     policy = (PrunePolicy(PruneKind.DROP) if drop_all
               else PrunePolicy(PruneKind.AGE, days) if days is not None else config.prune)
     if policy.kind is PruneKind.KEEP:
@@ -310,6 +327,8 @@ def status(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
         _table(result.coverage)
     else:
         click.echo("no catalogues yet: run 'locpipe extract' and 'locpipe update'")
+    for issue in result.issues:  # without the checks, only orphaned files
+        click.echo(f"{issue.path}: {issue.check}: {issue.message}")
     ctx.exit(EXIT_ERROR if result.errors else EXIT_OK)
 
 

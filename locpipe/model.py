@@ -214,6 +214,8 @@ class FileStatus(enum.Enum):
     UNCHANGED = "unchanged"
     REMOVED = "removed"
     FAILED = "failed"
+    ORPHANED = "orphaned"
+    """A template or catalogue whose article is gone, kept until ``prune --orphans``."""
 
 
 @dataclass(frozen=True, slots=True)

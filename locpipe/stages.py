@@ -45,7 +45,7 @@ from . import cache, lazy
 from . import files as fs
 from .config import Config, Outdated, OutputFormat, Publish, PublishPolicy
 from .coverage import CatalogueReport, Gate, gate_issue, required_issues
-from .discover import SourceFile, find_articles
+from .discover import SourceFile, find_articles, find_orphans
 from .errors import CatalogError, ContentError, LocpipeError
 from .model import (
     Article,
@@ -1386,6 +1386,8 @@ class Outcome:
     """The jobs that had work to do (the others came whole from the cache), in order."""
     config: Config | None = None
     workers: int = 1
+    orphans: dict[str, list[Path]] = field(default_factory=dict)
+    """Templates and catalogues whose article is gone, by its name (no job works on them)."""
 
     @property
     def failed(self) -> bool:
@@ -1507,7 +1509,9 @@ def run(
     store = cache.Store.open(config.root)
     sources, problems = find_articles(config) if plan.articles else ([], [])
     catalogues = _catalogue_files(config)
-    names = _names(config, plan, sources, catalogues)
+    orphans = find_orphans(config, catalogues)
+    names = {name: source for name, source in _names(config, plan, sources, catalogues).items()
+             if name not in orphans}  # what they hold is reported, not worked on
     ctx = Context(config, plan, _fingerprint(config),
                   empty=frozenset(loc for loc, found in catalogues.items() if not found),
                   items_known=frozenset(store.items_known))
@@ -1549,7 +1553,7 @@ def run(
         result.items = {}  # the memory as it was before the run has answered everything
     ordered = [results[name] for name in names]
     return Outcome(ordered, store, list(sources), list(problems), catalogues,
-                   [job.name for job in todo], config, workers)
+                   [job.name for job in todo], config, workers, orphans)
 
 
 class _Tally:

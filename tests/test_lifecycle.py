@@ -261,3 +261,132 @@ def test_lang_attributes_in_bcp_47_or_unknown_to_babel_do_not_stop_the_build(
     # Polish rules where the text is Polish, none inside the other languages.
     assert '<span lang="de-AT">w Wien</span> i&nbsp;<span lang="zz">w x</span> w&nbsp;domu' \
         in page
+
+
+# --- deleting an article ---------------------------------------------------------------------
+
+
+def two_articles(root: Path, *, layout: str = "locale-dir") -> None:
+    (root / "content").mkdir(parents=True)
+    (root / "locpipe.toml").write_text(
+        f'source_locale = "pl"\nlocales = ["pl", "en"]\noutput_layout = "{layout}"\n')
+    (root / "content/a.md").write_text("---\ntitle: Pierwszy\n---\n\nAkapit pierwszy.\n")
+    (root / "content/b.md").write_text("---\ntitle: Drugi\n---\n\nAkapit drugi.\n")
+
+
+def translate_all(root: Path, name: str, locale: str = "en") -> None:
+    path = root / f"locales/{locale}/LC_MESSAGES/{name}.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = f"EN {entry.msgid}"
+    po.save()
+
+
+@pytest.mark.parametrize("layout", ["locale-dir", "suffix"])
+def test_deleting_an_article_removes_only_the_outputs_locpipe_wrote_for_it(
+    tmp_path: Path, cli: Cli, layout: str
+) -> None:
+    two_articles(tmp_path, layout=layout)
+    assert cli(tmp_path, "build").exit_code == 0
+    build = tmp_path / "build"
+    pages = {"locale-dir": ["pl/b.md", "pl/b.html", "en/b.md", "en/b.html"],
+             "suffix": ["b.pl.md", "b.pl.html", "b.en.md", "b.en.html"]}[layout]
+    indexes = {"locale-dir": ["pl/index.html", "en/index.html"],
+               "suffix": ["index.pl.html", "index.en.html"]}[layout]
+    assert all((build / page).is_file() for page in pages)
+    assert all("Drugi" in (build / index).read_text() for index in indexes)
+    (build / "notes.html").write_text("a person's file")
+    (build / "pl" / "mine.md").parent.mkdir(exist_ok=True)
+    (build / "pl" / "mine.md").write_text("a person's file")
+
+    (tmp_path / "content/b.md").unlink()
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    for page in pages:
+        assert f"removed build/{page}" in result.output
+        assert not (build / page).exists()
+    assert all("Drugi" not in (build / index).read_text() for index in indexes)
+    assert (build / "notes.html").read_text() == "a person's file"
+    assert (build / "pl/mine.md").read_text() == "a person's file"
+    assert (build / "pl/a.html").is_file() or (build / "a.pl.html").is_file()
+    again = cli(tmp_path, "render")
+    assert again.exit_code == 0 and "removed" not in again.output
+
+
+def test_an_output_a_person_changed_is_not_removed(tmp_path: Path, cli: Cli) -> None:
+    two_articles(tmp_path)
+    assert cli(tmp_path, "build").exit_code == 0
+    (tmp_path / "build/en/b.md").write_text("edited by hand\n")
+    (tmp_path / "content/b.md").unlink()
+    result = cli(tmp_path, "render")
+    assert result.exit_code == 0
+    assert "build/en/b.md: not removed, though locpipe no longer writes it: it changed " \
+        "since locpipe wrote it" in result.output  # fmt: skip
+    assert (tmp_path / "build/en/b.md").read_text() == "edited by hand\n"
+    assert not (tmp_path / "build/en/b.html").exists()
+
+
+def test_a_run_that_met_an_error_removes_no_output(tmp_path: Path, cli: Cli) -> None:
+    two_articles(tmp_path)
+    assert cli(tmp_path, "build").exit_code == 0
+    (tmp_path / "content/b.md").unlink()
+    (tmp_path / "content/c.md").write_bytes(b"\xff\xfe broken")
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 2
+    assert (tmp_path / "build/en/b.html").is_file()
+    (tmp_path / "content/c.md").unlink()
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 0 and "removed build/en/b.html" in result.output
+
+
+def test_a_deleted_articles_catalogues_are_orphans_until_pruned(tmp_path: Path, cli: Cli) -> None:
+    two_articles(tmp_path)
+    assert cli(tmp_path, "build").exit_code == 0
+    translate_all(tmp_path, "a")
+    assert cli(tmp_path, "build").exit_code == 0
+    (tmp_path / "content/b.md").unlink()
+
+    build = cli(tmp_path, "build")
+    assert build.exit_code == 0
+    assert "orphaned locales/templates/b.pot" in build.output
+    assert "content/b.md: 2 file(s) of this article are left (orphaned)" in build.output
+    kept = snapshot(tmp_path / "locales")
+    assert "templates/b.pot" in kept and "en/LC_MESSAGES/b.po" in kept
+
+    why = ("its article content/b.md does not exist; if it was renamed or moved, 'locpipe "
+           "build' fills the new article's catalogues from this one, then run 'locpipe prune "
+           "--orphans' to remove the files left behind")
+    status = cli(tmp_path, "status")
+    assert status.exit_code == 0
+    assert f"locales/en/LC_MESSAGES/b.po: orphaned: {why}" in status.output
+    assert "b [en]" not in status.output and "a [en]" in status.output
+    check = cli(tmp_path, "check")
+    assert check.exit_code == 1
+    assert f"locales/en/LC_MESSAGES/b.po: error orphaned: {why}" in check.output
+    assert f"locales/templates/b.pot: error orphaned: {why}" in check.output
+    assert "1 catalogue(s)" in check.output
+    report = cli(tmp_path, "report")
+    assert report.exit_code == 0
+    assert "its article content/b.md does not exist" in (
+        tmp_path / "build/report/index.html").read_text(encoding="utf-8")
+    extract = cli(tmp_path, "extract", "--check")
+    assert extract.exit_code == 1 and "orphaned locales/templates/b.pot" in extract.output
+    assert cli(tmp_path, "extract").exit_code == 0
+    update = cli(tmp_path, "update", "--check")
+    assert update.exit_code == 1 and "orphaned locales/en/LC_MESSAGES/b.po" in update.output
+    assert snapshot(tmp_path / "locales") == kept
+
+    dry = cli(tmp_path, "prune", "--orphans", "--dry-run")
+    assert dry.exit_code == 0
+    assert dry.output.splitlines() == [
+        "would remove locales/templates/b.pot", "would remove locales/en/LC_MESSAGES/b.po",
+        "would remove locales/en/LC_MESSAGES/b.mo"]
+    assert snapshot(tmp_path / "locales") == kept
+    assert cli(tmp_path, "prune", "--orphans", "--check").exit_code == 1
+    pruned = cli(tmp_path, "prune", "--orphans")
+    assert pruned.exit_code == 0 and "removed locales/en/LC_MESSAGES/b.mo" in pruned.output
+    assert {name for name in kept if "b." not in name} == set(snapshot(tmp_path / "locales"))
+    assert cli(tmp_path, "check", "--min-coverage", "100").exit_code == 0
+    assert cli(tmp_path, "extract", "--check").exit_code == 0
+    assert cli(tmp_path, "update", "--check").exit_code == 0
+    assert cli(tmp_path, "prune", "--orphans", "--check").exit_code == 0
