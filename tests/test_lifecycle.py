@@ -390,3 +390,86 @@ def test_a_deleted_articles_catalogues_are_orphans_until_pruned(tmp_path: Path, 
     assert cli(tmp_path, "extract", "--check").exit_code == 0
     assert cli(tmp_path, "update", "--check").exit_code == 0
     assert cli(tmp_path, "prune", "--orphans", "--check").exit_code == 0
+
+
+# --- renaming or moving an article -----------------------------------------------------------
+
+ARTICLE = """\
+---
+title: Pierwszy
+description: Opis artykułu.
+---
+
+# Nagłówek
+
+Akapit wspólny.
+
+- punkt
+- punkt drugi
+"""
+
+
+def test_a_moved_article_keeps_every_translation_and_its_old_files_are_orphans(
+    tmp_path: Path, cli: Cli
+) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en"]\n')
+    (tmp_path / "content/a.md").write_text(ARTICLE)
+    # Another article translates the shared paragraph otherwise: the memory alone would
+    # only suggest (fuzzy) a translation for it.
+    (tmp_path / "content/c.md").write_text("---\ntitle: Drugi\n---\n\nAkapit wspólny.\n")
+    assert cli(tmp_path, "build").exit_code == 0
+    old_po = tmp_path / "locales/en/LC_MESSAGES/a.po"
+    po = polib.pofile(str(old_po))
+    po.metadata["Last-Translator"] = "Anna <anna@example.org>"
+    for entry in po:
+        entry.msgstr = f"EN {entry.msgid}"
+    po.find("punkt").tcomment = "keep it short"
+    po.save()
+    other = polib.pofile(str(tmp_path / "locales/en/LC_MESSAGES/c.po"))
+    for entry in other:
+        entry.msgstr = "Shared paragraph." if entry.msgid == "Akapit wspólny." else "Second"
+    other.save()
+    assert cli(tmp_path, "build").exit_code == 0
+    translations = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(old_po))}
+
+    (tmp_path / "content/blog").mkdir()
+    (tmp_path / "content/a.md").rename(tmp_path / "content/blog/b.md")  # git mv
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    assert "created locales/en/LC_MESSAGES/blog/b.po (kept 6)" in result.output
+    new = polib.pofile(str(tmp_path / "locales/en/LC_MESSAGES/blog/b.po"))
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in new} == translations
+    assert not [e for e in new if e.fuzzy or e.obsolete]
+    assert new.find("punkt").tcomment == "keep it short"
+    assert new.metadata["Last-Translator"] == "Anna <anna@example.org>"
+    assert new.metadata["Project-Id-Version"] == "blog/b"
+    assert next(o for e in new for o in e.occurrences) == ("content/blog/b.md", "2")
+    page = (tmp_path / "build/en/blog/b.html").read_text(encoding="utf-8")
+    assert "EN Akapit wspólny." in page
+    assert not (tmp_path / "build/en/a.html").exists()
+    assert "orphaned locales/en/LC_MESSAGES/a.po" in result.output
+    assert cli(tmp_path, "check", "--min-coverage", "100").exit_code == 1  # the orphans
+
+    assert cli(tmp_path, "prune", "--orphans").exit_code == 0
+    gate = cli(tmp_path, "check", "--min-coverage", "100")
+    assert gate.exit_code == 0, gate.output
+    assert "2 catalogue(s): 8/8 entries translated (100%)" in gate.output
+    assert not (tmp_path / "locales/en/LC_MESSAGES/a.mo").exists()
+
+
+def test_a_new_article_does_not_take_an_unrelated_orphans_catalogue(
+    tmp_path: Path, cli: Cli
+) -> None:
+    two_articles(tmp_path)
+    assert cli(tmp_path, "build").exit_code == 0
+    translate_all(tmp_path, "b")
+    (tmp_path / "content/b.md").unlink()
+    (tmp_path / "content/d.md").write_text("---\ntitle: Drugi\n---\n\nCoś zupełnie innego.\n"
+                                           "\nI jeszcze coś.\n\nI trzeci akapit.\n")
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 0
+    new = polib.pofile(str(tmp_path / "locales/en/LC_MESSAGES/d.po"))
+    # Only the title is the same: the memory reuses it, nothing else comes from b.
+    assert [e.msgid for e in new if e.translated()] == ["Drugi"]
+    assert not [e for e in new if e.obsolete]
