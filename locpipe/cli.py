@@ -325,9 +325,9 @@ def status(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
         _error(error)
     if result.coverage:
         _table(result.coverage)
-    else:
+    elif not result.issues:
         click.echo("no catalogues yet: run 'locpipe extract' and 'locpipe update'")
-    for issue in result.issues:  # without the checks, only orphaned files
+    for issue in result.issues:  # without the checks, only orphaned files or no articles
         click.echo(f"{issue.path}: {issue.check}: {issue.message}")
     ctx.exit(EXIT_ERROR if result.errors else EXIT_OK)
 
@@ -483,15 +483,22 @@ def build(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
 @click.pass_context
 def init(ctx: click.Context, source_locale: str, locales: tuple[str, ...]) -> None:
     """Create locpipe.toml and the content and locales folders."""
-    for code in locales:
-        _locale(code)
-    all_locales = list(dict.fromkeys([source_locale, *locales]))
+    all_locales = list(dict.fromkeys([source_locale, *(_locale(code) for code in locales)]))
     start: Path = ctx.obj["start"]
     if not start.is_dir():
         locate_project(start, named=True)  # says that the folder does not exist
     report = pipeline.init(start, source_locale=source_locale, locales=all_locales)
     _files(report, verbose=True)
-    ctx.exit(_finish(report))
+    status = _finish(report)
+    if status == EXIT_OK:
+        targets = " ".join(loc for loc in all_locales if loc != source_locale)
+        click.echo(f"""
+next:
+  put articles in content/ (<name>.md, Markdown in {source_locale}; subfolders are fine), then
+  locpipe build    templates, catalogues for {targets or 'your languages'}, and the pages in build/
+  (translators edit locales/<locale>/LC_MESSAGES/<name>.po; run locpipe build again)
+  locpipe check    the gate for CI: coverage, quality checks, stale and orphaned files""")
+    ctx.exit(status)
 
 
 def _locale(code: str) -> str:
