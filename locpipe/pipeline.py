@@ -64,15 +64,16 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from . import catalog, checks, render, segment, site
+    from . import catalog, checks, links, render, segment, site
     from . import merge as merging
     from . import pseudo as pseudo_locale
     from . import report as html_report
     from .mt import Engine, EngineConfig, Result
 else:  # loaded when first used: a build with nothing to do needs none of them
-    catalog, checks, pseudo_locale, render, segment, site, merging, html_report = (
+    catalog, checks, links, pseudo_locale, render, segment, site, merging, html_report = (
         lazy.load(f"locpipe.{name}") for name in (
-            "catalog", "checks", "pseudo", "render", "segment", "site", "merge", "report"))
+            "catalog", "checks", "links", "pseudo", "render", "segment", "site", "merge",
+            "report"))
 
 
 # -- files --------------------------------------------------------------------------------
@@ -161,6 +162,31 @@ def extract(
 
 ORPHAN_CHECK = "orphaned"
 NO_ARTICLES_CHECK = "no-articles"
+
+
+ARTICLE_LINKS_CHECK = "article-links"
+
+
+def _broken_article_links(config: Config) -> list[Issue]:
+    """An error for every link to an article (``other.md``) that does not exist."""
+    sources = find_articles(config)[0]
+    names = {source.name for source in sources}
+    issues = []
+    for source in sources:
+        try:
+            if b".md" not in source.path.read_bytes():
+                continue
+            article = read_article(config, source)
+        except (OSError, LocpipeError):
+            continue  # reported by the steps that read it
+        for line, destination, target in links.links(article):
+            if target not in names:
+                issues.append(Issue(
+                    ARTICLE_LINKS_CHECK, Severity.ERROR, source.display, line,
+                    f"the link to {destination} leads to {config.content_dir}/{target}.md, "
+                    "which does not exist: correct the path (relative to this article) or "
+                    "restore the article"))
+    return issues
 
 
 def _no_articles(config: Config) -> str:
@@ -601,6 +627,7 @@ def check(
         Issue(ORPHAN_CHECK, Severity.ERROR, _display(config, path), None,
               orphan_message(config, name))
         for name, paths in outcome.orphans.items() for path in paths if path.suffix != ".mo")
+    result.issues.extend(_broken_article_links(config))
     if not outcome.results and not find_articles(config)[0]:
         result.issues.append(Issue(NO_ARTICLES_CHECK, Severity.WARNING,
                                    config.content_dir, None, _no_articles(config)))

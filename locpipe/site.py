@@ -22,6 +22,7 @@ import babel.numbers
 import jinja2
 from markupsafe import Markup, escape
 
+from . import links
 from .config import Config, OutputLayout, bcp47
 from .errors import ContentError
 from .model import Article, Key, Summary, Unit, UnitKind
@@ -885,11 +886,15 @@ def article_page(
     rules = site.typography
     data = article.front_matter.data if article.front_matter else {}
     body = typeset(markdown_to_html(markdown_body), lang=locale, rules=rules)
+    body = links.page_links(body, article.name, lambda other: relative_href(
+        here, output_file(other, locale, ".html", site.layout)))
     heading = None
     lifted = _LEADING_H1.match(body)
     if lifted is not None:
         heading = Markup(lifted.group("inner"))
         body = body[lifted.end():]
+    anchors = [anchor for _, _, anchor in links.headings(article)]
+    body = links.heading_ids(body, anchors[1:] if lifted is not None else anchors)
     title = _text_field(data, "title", texts) or article.name
     title_lang = (article.lang if locale != article.lang and "title" in data
                   and ("title", data["title"]) not in texts else None)

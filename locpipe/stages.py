@@ -63,14 +63,15 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from . import catalog, checks, memory, publish, render, segment, site
+    from . import catalog, checks, links, memory, publish, render, segment, site
     from . import merge as merging
     from .checks import Selection
     from .memory import Items, Lookup, Suggestion
 else:  # loaded when a stage has work to do: a run that skips everything needs none of them
-    catalog, checks, memory, publish, render, segment, site, merging = (
+    catalog, checks, links, memory, publish, render, segment, site, merging = (
         lazy.load(f"locpipe.{name}") for name in (
-            "catalog", "checks", "memory", "publish", "render", "segment", "site", "merge"))
+            "catalog", "checks", "links", "memory", "publish", "render", "segment", "site",
+            "merge"))
 
 Progress = Callable[[int, int], None]
 """Told ``(articles done, articles in all)``, first with 0 done."""
@@ -1033,8 +1034,8 @@ def _render_article(run: _Run, article: Article, settings: Publish,
         texts = site.neutralised(article, decision.texts)
         if ".md" in targets:
             extras = site.front_matter_extras(article, locale, config)
-            markdown = render.render_markdown(article, texts, locale=locale,
-                                              extra_front_matter=extras)
+            markdown = render.render_markdown(article, links.anchored(article, texts),
+                                              locale=locale, extra_front_matter=extras)
             _write_output(run, targets[".md"], markdown, files)
         if ".html" in targets:
             marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,

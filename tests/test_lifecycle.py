@@ -3,9 +3,12 @@ command, the project found from any folder, articles added, renamed and deleted.
 
 from __future__ import annotations
 
+import posixpath
+import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from urllib.parse import unquote
 
 import polib
 import pytest
@@ -525,3 +528,120 @@ def test_a_project_without_articles_says_so(tmp_path: Path, run_in: Callable[...
     assert why.replace("content: ", "content: warning no-articles: ") in check.output
     assert run_in(tmp_path, "check", "--strict").exit_code == 1
     assert why.replace("content: ", "content: no-articles: ") in run_in(tmp_path, "status").output
+
+
+# --- links between articles ------------------------------------------------------------------
+
+LINKING = """\
+---
+title: Pierwszy
+---
+
+# Pierwszy artykuł
+
+Zobacz [drugi](blog/b.md), [jego część](./blog/b.md#ważna-nowa-rzecz) i [stronę](https://example.org/x.md).
+
+## Część pierwsza
+"""
+
+LINKED = """\
+---
+title: Drugi
+---
+
+Wróć do [pierwszego](../a.md#część-pierwsza) albo [tu](b.md).
+
+## Ważna, nowa rzecz
+
+Tekst.
+"""
+
+
+def linked_project(root: Path, layout: str) -> None:
+    (root / "content/blog").mkdir(parents=True)
+    (root / "locpipe.toml").write_text(
+        f'source_locale = "pl"\nlocales = ["pl", "en"]\noutput_layout = "{layout}"\n')
+    (root / "content/a.md").write_text(LINKING)
+    (root / "content/blog/b.md").write_text(LINKED)
+
+
+def english(root: Path, cli: Cli, names: Mapping[str, str]) -> None:
+    assert cli(root, "build").exit_code == 0
+    for name in ("a", "blog/b"):
+        po_path = root / f"locales/en/LC_MESSAGES/{name}.po"
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            entry.msgstr = names.get(entry.msgid, entry.msgid)
+        po.save()
+    result = cli(root, "build")
+    assert result.exit_code == 0, result.output
+
+
+TRANSLATED = {
+    "Pierwszy": "First", "Drugi": "Second", "Pierwszy artykuł": "First article",
+    "Część pierwsza": "Part one", "Ważna, nowa rzecz": "An important new thing",
+    "Tekst.": "Text.",
+    "Zobacz [drugi](blog/b.md), [jego część](./blog/b.md#ważna-nowa-rzecz) i [stronę]"
+    "(https://example.org/x.md).":
+    "See [the second](blog/b.md), [its part](./blog/b.md#ważna-nowa-rzecz) and [a page]"
+    "(https://example.org/x.md).",
+    "Wróć do [pierwszego](../a.md#część-pierwsza) albo [tu](b.md).":
+    "Back to [the first](../a.md#część-pierwsza) or [here](b.md).",
+}
+
+
+@pytest.mark.parametrize(("layout", "pages"), [
+    ("locale-dir", {"a": "{loc}/a.html", "blog/b": "{loc}/blog/b.html"}),
+    ("suffix", {"a": "a.{loc}.html", "blog/b": "blog/b.{loc}.html"}),
+])
+def test_links_between_articles_lead_to_the_page_in_the_same_language(
+    tmp_path: Path, cli: Cli, layout: str, pages: Mapping[str, str]
+) -> None:
+    linked_project(tmp_path, layout)
+    english(tmp_path, cli, TRANSLATED)
+    build = tmp_path / "build"
+    for loc in ("pl", "en"):
+        a = (build / pages["a"].format(loc=loc)).read_text(encoding="utf-8")
+        b = (build / pages["blog/b"].format(loc=loc)).read_text(encoding="utf-8")
+        hrefs = re.findall(r'<a href="([^"]*)">', a + b)
+        inter = [h for h in hrefs if not h.startswith("https:")]
+        assert len(inter) == 4, hrefs
+        assert "https://example.org/x.md" in hrefs
+        here = {"a": pages["a"].format(loc=loc), "blog/b": pages["blog/b"].format(loc=loc)}
+        for page, text in (("a", a), ("blog/b", b)):
+            for href in re.findall(r'<a href="([^"#]*\.html)(?:#([^"]*))?">', text):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(here[page]),
+                                                           href[0]))
+                assert target in here.values(), (page, href)  # a page, same language
+                if href[1]:
+                    page_text = (build / target).read_text(encoding="utf-8")
+                    assert f'id="{unquote(href[1])}"' in page_text, href
+        # The anchors are the source headings' in every language.
+        assert '<h2 id="ważna-nowa-rzecz">' in b and '<h2 id="część-pierwsza">' in a
+    assert "An important new thing</h2>" in (
+        build / pages["blog/b"].format(loc="en")).read_text(encoding="utf-8")
+
+
+def test_translated_headings_keep_their_anchor_in_the_markdown(tmp_path: Path,
+                                                               cli: Cli) -> None:
+    linked_project(tmp_path, "locale-dir")
+    english(tmp_path, cli, {**TRANSLATED, "Część pierwsza": "Część pierwsza"})
+    a = (tmp_path / "build/en/a.md").read_text(encoding="utf-8")
+    b = (tmp_path / "build/en/blog/b.md").read_text(encoding="utf-8")
+    assert "\n## An important new thing {#ważna-nowa-rzecz}\n" in b
+    assert "\n## Część pierwsza\n" in a  # its slug is the anchor already
+    assert "[the second](blog/b.md)" in a  # the Markdown file of the same language
+    assert (tmp_path / "build/en/blog/b.md").is_file()
+
+
+def test_check_reports_a_link_to_an_article_that_does_not_exist(tmp_path: Path,
+                                                                cli: Cli) -> None:
+    linked_project(tmp_path, "locale-dir")
+    (tmp_path / "content/c.md").write_text("# C\n\nZobacz\n[to](blog/nie-ma.md#x) i [a](a.md).\n")
+    assert cli(tmp_path, "build").exit_code == 0
+    result = cli(tmp_path, "check")
+    assert result.exit_code == 1
+    assert ("content/c.md:4: error article-links: the link to blog/nie-ma.md#x leads to "
+            "content/blog/nie-ma.md, which does not exist: correct the path (relative to "
+            "this article) or restore the article") in result.output
+    assert result.output.count("article-links") == 1

@@ -1,0 +1,156 @@
+"""Links between articles: where a link to another article's Markdown file leads on each
+language's page, and headings' anchors, the same in every language.
+
+An author links to another article as to its file, relative to the article
+(``other.md``, ``../blog/other.md#a-heading``). In HTML pages the link goes to the other
+article's page in the same language. A heading's anchor is the slug of its *source*
+text, as GitHub and Hugo make it (``## Otrzymujesz nową perspektywę`` ->
+``otrzymujesz-nową-perspektywę``), on the page of every language: a link written once in
+the source lands on the heading in every translation, and keeps landing there when a
+translator rewords it. In Markdown output, a translated heading whose own slug would
+differ carries the anchor as a heading attribute (``## New perspective {#otrzymujesz-…}``),
+which Hugo, kramdown, Pandoc and MkDocs' attr_list read.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pyromark
+
+from .model import Article, Key, UnitKind
+from .segment import OPTIONS
+
+
+def slug(text: str) -> str:
+    """A heading's anchor as GitHub and Hugo make it: lower case, punctuation dropped,
+    spaces as hyphens.
+
+    >>> slug("Otrzymujesz ważną, nową perspektywę!"), slug("Step 2: `pip` & co.")
+    ('otrzymujesz-ważną-nową-perspektywę', 'step-2-pip--co')
+    """
+    kept = "".join(c for c in text.strip().lower() if c.isalnum() or c in " -_")
+    return kept.replace(" ", "-")
+
+
+def _body(article: Article) -> tuple[bytes, int]:
+    """The article's bytes after its front matter, and where they start."""
+    data = article.text.encode("utf-8")
+    start = article.front_matter.end if article.front_matter is not None else 0
+    return data[start:], start
+
+
+def headings(article: Article) -> list[tuple[int, int, str]]:
+    """Every heading of the article, in order: its byte span in the article and its anchor
+    (``-1``, ``-2``... added to a repeated one, as GitHub and Hugo do)."""
+    data, offset = _body(article)
+    found: list[tuple[int, int, str]] = []
+    used: dict[str, int] = {}
+    text: list[str] | None = None
+    start = 0
+    for event, span in _events(data):
+        if isinstance(event, dict) and "Start" in event and _is_heading(event["Start"]):
+            text, start = [], span["start"]
+        elif isinstance(event, dict) and "End" in event and _is_heading(event["End"]):
+            anchor = slug("".join(text or []))
+            count = used.get(anchor, 0)
+            used[anchor] = count + 1
+            found.append((offset + start, offset + span["end"],
+                          f"{anchor}-{count}" if count else anchor))
+            text = None
+        elif text is not None and isinstance(event, dict):
+            for kind in ("Text", "Code"):
+                if kind in event:
+                    text.append(str(event[kind]))
+    return found
+
+
+def _events(data: bytes) -> Iterator[tuple[Any, Mapping[str, int]]]:
+    """The parser's events with their byte spans, as plain data."""
+    events: Any = pyromark.events_with_range(data.decode("utf-8"), options=OPTIONS)
+    yield from events
+
+
+def _is_heading(value: object) -> bool:
+    return (isinstance(value, dict) and "Heading" in value) or value == "Heading"
+
+
+def anchored(article: Article, texts: Mapping[Key, str]) -> dict[Key, str]:
+    """The translations with each translated heading's source anchor as a heading attribute
+    (``{#anchor}``), where its own slug would differ, for the Markdown output."""
+    spans = headings(article)
+    out = dict(texts)
+    for unit in article.units:
+        if unit.kind is not UnitKind.HEADING or unit.key not in texts:
+            continue
+        anchor = next((a for s, e, a in spans if s <= unit.start < e), None)
+        text = texts[unit.key]
+        if anchor is not None and slug(text) != anchor and not text.rstrip().endswith("}"):
+            out[unit.key] = f"{text} {{#{anchor}}}"
+    return out
+
+
+def target(destination: str, name: str) -> tuple[str, str] | None:
+    """The article a link leads to, and its fragment, if it is a relative link to a
+    Markdown file (``../blog/other.md#part`` from ``blog/a`` -> ``("blog/other", "part")``).
+
+    >>> target("./other.md#part", "blog/a"), target("https://x.org/a.md", "a")
+    (('blog/other', 'part'), None)
+    """
+    parts = urlsplit(destination)
+    if parts.scheme or parts.netloc or not parts.path.endswith(".md") \
+            or parts.path.startswith("/"):
+        return None
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+    if path.startswith("../") or path == "..":
+        return None  # outside the content folder: not an article
+    return path[: -len(".md")], parts.fragment
+
+
+def links(article: Article) -> Iterator[tuple[int, str, str]]:
+    """Every link of the article to another article: its line, destination and target."""
+    data, offset = _body(article)
+    if b".md" not in data:
+        return
+    text = article.text.encode("utf-8")
+    for event, span in _events(data):
+        if not (isinstance(event, dict) and isinstance(event.get("Start"), dict)):
+            continue
+        link = event["Start"].get("Link")
+        if not isinstance(link, dict):
+            continue
+        found = target(str(link.get("dest_url", "")), article.name)
+        if found is not None:
+            line = text[: offset + span["start"]].count(b"\n") + 1
+            yield line, str(link["dest_url"]), found[0]
+
+
+_HREF = re.compile(r'(<a\s[^>]*?href=")([^"]*)(")')
+_HEADING = re.compile(r"<h([1-6])>")
+
+
+def page_links(body: str, name: str, href: Callable[[str], str]) -> str:
+    """Point the HTML body's links to other articles' Markdown files at their pages;
+    ``href(target)`` is the link from this page to the page of article ``target``."""
+    def replace(match: re.Match[str]) -> str:
+        found = target(html.unescape(match.group(2)), name)
+        if found is None:
+            return match.group(0)
+        new = href(found[0]) + (f"#{found[1]}" if found[1] else "")
+        return match.group(1) + html.escape(new) + match.group(3)
+
+    return _HREF.sub(replace, body) if ".md" in body else body
+
+
+def heading_ids(body: str, anchors: Sequence[str]) -> str:
+    """Give the HTML body's headings, in order, their anchors as ids; left as it is when
+    the count differs (an author's raw HTML headings among them)."""
+    if len(_HEADING.findall(body)) != len(anchors):
+        return body
+    given = iter(anchors)
+    return _HEADING.sub(lambda m: f'<h{m.group(1)} id="{html.escape(next(given))}">', body)
