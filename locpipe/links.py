@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pyromark
 
-from .model import Article, Key, UnitKind
+from .model import Article
 from .segment import OPTIONS
 
 
@@ -80,19 +80,42 @@ def _is_heading(value: object) -> bool:
     return (isinstance(value, dict) and "Heading" in value) or value == "Heading"
 
 
-def anchored(article: Article, texts: Mapping[Key, str]) -> dict[Key, str]:
-    """The translations with each translated heading's source anchor as a heading attribute
-    (``{#anchor}``), where its own slug would differ, for the Markdown output."""
-    spans = headings(article)
-    out = dict(texts)
-    for unit in article.units:
-        if unit.kind is not UnitKind.HEADING or unit.key not in texts:
-            continue
-        anchor = next((a for s, e, a in spans if s <= unit.start < e), None)
-        text = texts[unit.key]
-        if anchor is not None and slug(text) != anchor and not text.rstrip().endswith("}"):
-            out[unit.key] = f"{text} {{#{anchor}}}"
-    return out
+def anchored(article: Article, markdown: str, body: str) -> str:
+    """The rendered Markdown with each heading whose text no longer gives its source anchor
+    (a translated one) followed by that anchor as a heading attribute (``{#anchor}``).
+
+    ``body`` is ``markdown`` without its front matter. The rendered article has the
+    source's blocks, so its headings are the source's, in order.
+    """
+    source = [anchor for _, _, anchor in headings(article)]
+    data = markdown.encode("utf-8")
+    offset = len(data) - len(body.encode("utf-8"))
+    found = _heading_texts(data[offset:])
+    if len(found) != len(source):
+        return markdown  # not the source's blocks: leave it as it is
+    edits = [(offset + end, anchor) for (end, text), anchor in zip(found, source, strict=True)
+             if end is not None and slug(text) != anchor and not text.rstrip().endswith("}")]
+    for at, anchor in reversed(edits):
+        data = data[:at] + f" {{#{anchor}}}".encode() + data[at:]
+    return data.decode("utf-8")
+
+
+def _heading_texts(data: bytes) -> list[tuple[int | None, str]]:
+    """Each heading's text and the byte offset where its inline content ends."""
+    found: list[tuple[int | None, str]] = []
+    text: list[str] | None = None
+    end: int | None = None
+    for event, span in _events(data):
+        if isinstance(event, dict) and "Start" in event and _is_heading(event["Start"]):
+            text, end = [], None
+        elif isinstance(event, dict) and "End" in event and _is_heading(event["End"]):
+            found.append((end, "".join(text or [])))
+            text = None
+        elif text is not None:
+            end = span["end"]
+            if isinstance(event, dict):
+                text.extend(str(event[kind]) for kind in ("Text", "Code") if kind in event)
+    return found
 
 
 def target(destination: str, name: str) -> tuple[str, str] | None:

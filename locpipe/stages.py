@@ -1034,8 +1034,11 @@ def _render_article(run: _Run, article: Article, settings: Publish,
         texts = site.neutralised(article, decision.texts)
         if ".md" in targets:
             extras = site.front_matter_extras(article, locale, config)
-            markdown = render.render_markdown(article, links.anchored(article, texts),
-                                              locale=locale, extra_front_matter=extras)
+            markdown = render.render_markdown(article, texts, locale=locale,
+                                              extra_front_matter=extras)
+            if texts:
+                markdown = links.anchored(article, markdown,
+                                          render.strip_front_matter(markdown))
             _write_output(run, targets[".md"], markdown, files)
         if ".html" in targets:
             marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,

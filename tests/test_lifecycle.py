@@ -645,3 +645,40 @@ def test_check_reports_a_link_to_an_article_that_does_not_exist(tmp_path: Path,
             "content/blog/nie-ma.md, which does not exist: correct the path (relative to "
             "this article) or restore the article") in result.output
     assert result.output.count("article-links") == 1
+
+
+# --- README "Everyday tasks" -----------------------------------------------------------------
+
+
+def test_everyday_add_a_language(tmp_path: Path, cli: Cli) -> None:
+    two_articles(tmp_path)
+    assert cli(tmp_path, "build").exit_code == 0
+    translate_all(tmp_path, "a")
+    assert cli(tmp_path, "build").exit_code == 0
+    before = snapshot(tmp_path / "locales/en")
+    (tmp_path / "locpipe.toml").write_text(
+        (tmp_path / "locpipe.toml").read_text().replace('["pl", "en"]', '["pl", "en", "de"]'))
+    result = cli(tmp_path, "build")
+    assert result.exit_code == 0, result.output
+    for name in ("a", "b"):
+        po = polib.pofile(str(tmp_path / f"locales/de/LC_MESSAGES/{name}.po"))
+        assert po.metadata["Language"] == "de"
+        assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+        assert po.percent_translated() == 0
+        assert (tmp_path / f"build/de/{name}.html").is_file()
+    assert snapshot(tmp_path / "locales/en") == before  # the other languages untouched
+    assert 'hreflang="de"' in (tmp_path / "build/en/a.html").read_text(encoding="utf-8")
+    check = cli(tmp_path, "check", "--min-coverage", "100")
+    assert check.exit_code == 1
+    assert "locales/de/LC_MESSAGES/a.po: error coverage" in check.output
+    assert "locales/en/LC_MESSAGES/a.po: error coverage" not in check.output
+
+
+def test_everyday_tasks_in_the_readme_are_the_ones_tested() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Everyday tasks"):readme.index("## Configuration")]
+    assert "git mv content/a.md content/blog/b.md" in section  # the move test above
+    assert "locpipe prune --orphans --dry-run" in section
+    assert "cp -r docs/hugo/layouts/_default/_markup" in section  # tests/test_hugo.py
+    hooks = Path(__file__).resolve().parent.parent / "docs/hugo/layouts/_default/_markup"
+    assert sorted(p.name for p in hooks.iterdir()) == ["render-image.html", "render-link.html"]
