@@ -18,12 +18,13 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pyromark
 
-from .model import Article
+from .model import Article, Key, UnitKind
 from .segment import OPTIONS
 
 
@@ -45,10 +46,15 @@ def _body(article: Article) -> tuple[bytes, int]:
     return data[start:], start
 
 
-def headings(article: Article) -> list[tuple[int, int, str]]:
+def headings(article: Article) -> tuple[tuple[int, int, str], ...]:
     """Every heading of the article, in order: its byte span in the article and its anchor
     (``-1``, ``-2``... added to a repeated one, as GitHub and Hugo do)."""
     data, offset = _body(article)
+    return _headings(data, offset)
+
+
+@lru_cache(maxsize=16)  # asked for the page of every language
+def _headings(data: bytes, offset: int) -> tuple[tuple[int, int, str], ...]:
     found: list[tuple[int, int, str]] = []
     used: dict[str, int] = {}
     text: list[str] | None = None
@@ -67,7 +73,7 @@ def headings(article: Article) -> list[tuple[int, int, str]]:
             for kind in ("Text", "Code"):
                 if kind in event:
                     text.append(str(event[kind]))
-    return found
+    return tuple(found)
 
 
 def _events(data: bytes) -> Iterator[tuple[Any, Mapping[str, int]]]:
@@ -80,13 +86,17 @@ def _is_heading(value: object) -> bool:
     return (isinstance(value, dict) and "Heading" in value) or value == "Heading"
 
 
-def anchored(article: Article, markdown: str, body: str) -> str:
+def anchored(article: Article, markdown: str, body: str, texts: Mapping[Key, str]) -> str:
     """The rendered Markdown with each heading whose text no longer gives its source anchor
     (a translated one) followed by that anchor as a heading attribute (``{#anchor}``).
 
-    ``body`` is ``markdown`` without its front matter. The rendered article has the
-    source's blocks, so its headings are the source's, in order.
+    ``body`` is ``markdown`` without its front matter, ``texts`` the translations it shows.
+    The rendered article has the source's blocks, so its headings are the source's, in
+    order.
     """
+    if not any(unit.kind is UnitKind.HEADING and unit.key in texts
+               and slug(texts[unit.key]) != slug(unit.msgid) for unit in article.units):
+        return markdown  # every heading gives its anchor itself
     source = [anchor for _, _, anchor in headings(article)]
     data = markdown.encode("utf-8")
     offset = len(data) - len(body.encode("utf-8"))

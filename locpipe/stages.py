@@ -1038,7 +1038,7 @@ def _render_article(run: _Run, article: Article, settings: Publish,
                                               extra_front_matter=extras)
             if texts:
                 markdown = links.anchored(article, markdown,
-                                          render.strip_front_matter(markdown))
+                                          render.strip_front_matter(markdown), texts)
             _write_output(run, targets[".md"], markdown, files)
         if ".html" in targets:
             marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,
