@@ -88,7 +88,7 @@ def word_count(text: str) -> int:
 
 
 def _comment(unit: Unit) -> str:
-    kind = unit.kind.value
+    kind = unit.kind.comment
     if unit.kind is UnitKind.FRONT_MATTER:
         return f"front matter: {unit.detail}"
     if unit.detail:

@@ -23,7 +23,9 @@ from .config import (
     PruneKind,
     PrunePolicy,
     PublishPolicy,
+    find_project,
     load_config,
+    locate_project,
     validate_locale,
 )
 from .coverage import CheckReport
@@ -33,9 +35,18 @@ from .model import Coverage, CoverageUnit, FileStatus
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
-def _config(ctx: click.Context) -> Config:
-    root: Path = ctx.obj["root"]
-    return load_config(root)
+def _config(ctx: click.Context, *, optional: bool = False) -> Config:
+    """The configuration of the project the command runs in, found from the current folder
+    (or ``-C``) upward; ``optional`` when the command can run without one (defaults)."""
+    if "config" not in ctx.obj:
+        start: Path = ctx.obj["start"]
+        named: bool = ctx.obj["named"]
+        if optional and start.is_dir() and find_project(start) is None:
+            ctx.obj["config"] = load_config(start)
+        else:
+            ctx.obj["config"] = load_config(locate_project(start, named=named))
+    config: Config = ctx.obj["config"]
+    return config
 
 
 def _error(error: LocpipeError) -> None:
@@ -50,7 +61,8 @@ def _files(report: pipeline.Report, *, verbose: bool = False, dry_run: bool = Fa
             continue
         verb = row.status.value
         if dry_run:
-            verb = {"created": "would create", "updated": "would update"}.get(verb, verb)
+            verb = {"created": "would create", "updated": "would update",
+                    "removed": "would remove"}.get(verb, verb)
         details = ", ".join(f"{k} {v}" for k, v in row.details.items() if v)
         click.echo(f"{verb} {row.path}" + (f" ({details})" if details else ""))
 
@@ -66,6 +78,8 @@ def _finish(report: pipeline.Report, *, check: bool = False) -> int:
         click.echo(f"{len(report.changed)} file(s) are out of date; run the command without "
                    "--check to update them", err=True)
         return EXIT_FAILED
+    if check and any(row.status is FileStatus.ORPHANED for row in report.files):
+        return EXIT_FAILED  # each orphan's notice says what to do
     return EXIT_OK
 
 
@@ -88,9 +102,11 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="locpipe")
 @click.option(
-    "-C", "--project", "root", type=click.Path(file_okay=False, path_type=Path),
-    default=".", show_default=True, envvar="LOCPIPE_PROJECT",
-    help="Project folder (with locpipe.toml or pyproject.toml).",
+    "-C", "--project", "root", type=click.Path(path_type=Path), default=None,
+    envvar="LOCPIPE_PROJECT",
+    help="Run as if started in this folder: the project is found there or in a folder above "
+         "it (the one with locpipe.toml, or pyproject.toml with [tool.locpipe]) "
+         "[default: the current folder].",
 )
 @click.pass_context
 def main(ctx: click.Context, root: Path) -> None:
@@ -108,7 +124,8 @@ def main(ctx: click.Context, root: Path) -> None:
     Exit codes: 0 success, 1 a check failed, 2 locpipe could not run.
     """
     ctx.ensure_object(dict)
-    ctx.obj["root"] = root
+    ctx.obj["start"] = root if root is not None else Path.cwd()
+    ctx.obj["named"] = root is not None
 
 
 def _run(ctx: click.Context, action: str, **kwargs: object) -> pipeline.Report:
@@ -186,7 +203,8 @@ def update(ctx: click.Context, check: bool, dry_run: bool, memory: bool,
 
 
 def _update_summary(report: pipeline.Report, *, dry_run: bool) -> None:
-    rows = [r for r in report.files if r.status is not FileStatus.FAILED]
+    rows = [r for r in report.files
+            if r.status not in (FileStatus.FAILED, FileStatus.ORPHANED)]
     if not rows:
         return
     changed = len([r for r in rows if r.status is not FileStatus.UNCHANGED])
@@ -207,14 +225,27 @@ def _update_summary(report: pipeline.Report, *, dry_run: bool) -> None:
               help="Drop entries obsolete for more than DAYS days (instead of the configured "
                    "policy).")
 @click.option("--all", "drop_all", is_flag=True, help="Drop every obsolete entry.")
+@click.option("--orphans", is_flag=True,
+              help="Instead: remove the templates, catalogues and .mo files of articles that "
+                   "are gone (renamed, moved or deleted).")
 @click.option("-v", "--verbose", is_flag=True, help="List unchanged files too.")
 @click.pass_context
 def prune(ctx: click.Context, check: bool, dry_run: bool, days: int | None, drop_all: bool,
-          verbose: bool) -> None:
-    """Drop obsolete entries as the 'prune' setting (or --days, --all) says."""
+          orphans: bool, verbose: bool) -> None:
+    """Drop obsolete entries as the 'prune' setting (or --days, --all) says; or, with
+    --orphans, remove the files of articles that are gone."""
     if days is not None and drop_all:
         raise click.UsageError("use --days or --all, not both")
+    if orphans and (days is not None or drop_all):
+        raise click.UsageError("--orphans removes whole files: use it without --days or --all")
     config = _config(ctx)
+    if orphans:
+        removed = pipeline.prune_orphans(config, dry_run=check or dry_run)
+        _files(removed, dry_run=check or dry_run)
+        if not removed.files and not removed.errors:
+            click.echo("no orphaned files: every template and catalogue has its article")
+        code = _finish(removed)
+        ctx.exit(EXIT_FAILED if check and removed.files and not code else code)
     policy = (PrunePolicy(PruneKind.DROP) if drop_all
               else PrunePolicy(PruneKind.AGE, days) if days is not None else config.prune)
     if policy.kind is PruneKind.KEEP:
@@ -294,8 +325,10 @@ def status(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
         _error(error)
     if result.coverage:
         _table(result.coverage)
-    else:
+    elif not result.issues:
         click.echo("no catalogues yet: run 'locpipe extract' and 'locpipe update'")
+    for issue in result.issues:  # without the checks, only orphaned files or no articles
+        click.echo(f"{issue.path}: {issue.check}: {issue.message}")
     ctx.exit(EXIT_ERROR if result.errors else EXIT_OK)
 
 
@@ -350,7 +383,8 @@ def _run_check(ctx: click.Context, options: dict[str, object], *,
     unit = options["coverage_unit"]
     with _progress("checking", quiet=bool(options["quiet"])) as bar:
         return pipeline.check(
-            _config(ctx),
+            # Given catalogues are checked in any folder, in a locpipe project or not.
+            _config(ctx, optional=bool(options["paths"]) and not messages),
             min_coverage=options["min_coverage"],  # type: ignore[arg-type]
             unit=CoverageUnit(unit) if isinstance(unit, str) else None,
             required=options["required"],  # type: ignore[arg-type]
@@ -449,12 +483,22 @@ def build(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
 @click.pass_context
 def init(ctx: click.Context, source_locale: str, locales: tuple[str, ...]) -> None:
     """Create locpipe.toml and the content and locales folders."""
-    for code in locales:
-        _locale(code)
-    all_locales = list(dict.fromkeys([source_locale, *locales]))
-    report = pipeline.init(ctx.obj["root"], source_locale=source_locale, locales=all_locales)
+    all_locales = list(dict.fromkeys([source_locale, *(_locale(code) for code in locales)]))
+    start: Path = ctx.obj["start"]
+    if not start.is_dir():
+        locate_project(start, named=True)  # says that the folder does not exist
+    report = pipeline.init(start, source_locale=source_locale, locales=all_locales)
     _files(report, verbose=True)
-    ctx.exit(_finish(report))
+    status = _finish(report)
+    if status == EXIT_OK:
+        targets = " ".join(loc for loc in all_locales if loc != source_locale)
+        click.echo(f"""
+next:
+  put articles in content/ (<name>.md, Markdown in {source_locale}; subfolders are fine), then
+  locpipe build    templates, catalogues for {targets or 'your languages'}, and the pages in build/
+  (translators edit locales/<locale>/LC_MESSAGES/<name>.po; run locpipe build again)
+  locpipe check    the gate for CI: coverage, quality checks, stale and orphaned files""")
+    ctx.exit(status)
 
 
 def _locale(code: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import babel
 
 from .errors import ConfigError
-from .model import CoverageUnit, Severity
+from .model import KIND_SELECTORS, CoverageUnit, Severity
 
 if TYPE_CHECKING:
     from .mt import EngineConfig
@@ -92,10 +92,7 @@ class OutputFormat(enum.Enum):
     HTML = "html"
 
 
-REQUIRED_KINDS = (
-    "heading", "paragraph", "list-item", "blockquote", "table-header", "table-cell",
-    "image-alt", "footnote",
-)
+REQUIRED_KINDS = KIND_SELECTORS
 """Names of unit kinds that ``required`` accepts beside front-matter keys."""
 
 
@@ -209,6 +206,46 @@ _KEYS = {f.name for f in fields(Config)} - {"root", "source", "mt", "min_coverag
 _GATE_KEYS = frozenset({"min_coverage", "coverage_unit", "required", "checks"})
 
 
+def find_project(start: Path) -> Path | None:
+    """The project ``start`` is in: it or its nearest parent holding a locpipe configuration
+    (``locpipe.toml``, or ``pyproject.toml`` with ``[tool.locpipe]``), as git finds ``.git``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if is_project(folder):
+            return folder
+    return None
+
+
+def is_project(folder: Path) -> bool:
+    """Whether ``folder`` holds a locpipe configuration."""
+    if (folder / CONFIG_FILE).is_file():
+        return True
+    pyproject = folder / PYPROJECT
+    if not pyproject.is_file():
+        return False
+    tool = _read_toml(pyproject).get("tool")
+    return isinstance(tool, dict) and isinstance(tool.get("locpipe"), dict)
+
+
+def locate_project(start: Path, *, named: bool = False) -> Path:
+    """The root of the project ``start`` is in, or an error that says where locpipe looked
+    and what to do; ``named`` when the user chose ``start`` (``-C``, ``LOCPIPE_PROJECT``)."""
+    if not start.is_dir():
+        what = "is not a folder" if start.exists() else "does not exist"
+        raise ConfigError(f"the project folder {start.as_posix()} {what}; pass -C DIR (or set "
+                          "LOCPIPE_PROJECT) with the folder that holds locpipe.toml")
+    root = find_project(start)
+    if root is None:
+        where = start.resolve().as_posix()
+        place = "there" if named else "here"
+        raise ConfigError(
+            f"no locpipe project found: looked for {CONFIG_FILE}, or {PYPROJECT} with "
+            f"[tool.locpipe], in {where} and every folder above it; run 'locpipe init' to "
+            f"start a project {place}, or name the project's folder with -C DIR (or "
+            "LOCPIPE_PROJECT)")
+    return root
+
+
 def load_config(root: Path | None = None) -> Config:
     """Read the project's configuration; ``locpipe.toml`` wins over ``pyproject.toml``."""
     root = (root or Path.cwd()).resolve()
@@ -314,8 +351,7 @@ def _checked(key: str, value: object, path: Path) -> object:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"'{key}' must be a list of strings", path, line)
         if key == "locales":
-            for code in value:
-                validate_locale(code, path=path, line=line)
+            return _locales(value, path=path, line=line)
         return tuple(value)
     if key == "source_locale":
         if not isinstance(value, str):
@@ -328,6 +364,18 @@ def _checked(key: str, value: object, path: Path) -> object:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"'{key}' must be a non-empty string", path, line)
     return value
+
+
+def _locales(codes: list[str], *, path: Path, line: int | None) -> tuple[str, ...]:
+    """The ``locales`` list, each code as gettext writes it, none twice."""
+    seen: dict[str, str] = {}
+    for code in codes:
+        locale = validate_locale(code, path=path, line=line)
+        if locale in seen:
+            raise ConfigError(f"'locales' names {locale} twice ('{seen[locale]}' and '{code}'); "
+                              "keep one of them", path, line)
+        seen[locale] = code
+    return tuple(seen)
 
 
 def parse_prune(
@@ -403,14 +451,49 @@ def _table_line(path: Path, header: str, key: str | None = None) -> int | None:
 
 
 def validate_locale(code: str, *, path: Path | str | None = None, line: int | None = None) -> str:
-    """Accept a locale code only if Babel knows it, so plural forms and dates are right."""
+    """Accept a locale code only if Babel knows it as written, so plural forms and dates are
+    right; return it as gettext writes it (``en-GB`` and ``en_GB`` are both ``en_GB``).
+
+    A code Babel knows only through an alias or in another case is refused with the code
+    to write instead, so one language never gets two folders (``locales/EN``, ``locales/en``).
+
+    >>> validate_locale("en-GB"), validate_locale("zh_Hant_TW")
+    ('en_GB', 'zh_Hant_TW')
+    >>> validate_locale("eng")
+    Traceback (most recent call last):
+    locpipe.errors.ConfigError: unknown locale code 'eng': did you mean 'en'?
+    """
+    written = code.replace("-", "_")
     try:
-        babel.Locale.parse(code)
+        parts = babel.core.parse_locale(written)
+        known = babel.Locale.parse(written)
     except (ValueError, babel.UnknownLocaleError) as e:
         raise ConfigError(
-            f"unknown locale code '{code}'; use a code such as 'pl', 'en' or 'en_GB'", path, line
+            f"unknown locale code '{code}'; use a code such as 'pl', 'en', 'en_GB' or 'en-GB'",
+            path, line,
         ) from e
-    return code
+    canonical = babel.core.get_locale_identifier(parts)
+    if known.language != parts[0]:  # an alias: eng, iw, tl...
+        canonical = babel.core.get_locale_identifier((known.language, *parts[1:]))
+        if canonical != known.language:
+            try:
+                babel.Locale.parse(canonical)
+            except (ValueError, babel.UnknownLocaleError):
+                canonical = str(known)
+    if canonical != written:
+        suggestion = bcp47(canonical) if "-" in code else canonical
+        raise ConfigError(f"unknown locale code '{code}': did you mean '{suggestion}'?", path,
+                          line)
+    return written
+
+
+def bcp47(locale: str) -> str:
+    """A locale code as HTML's ``lang`` and ``hreflang`` want it (BCP 47).
+
+    >>> bcp47("en_GB"), bcp47("pl"), bcp47("zh_Hant_TW")
+    ('en-GB', 'pl', 'zh-Hant-TW')
+    """
+    return locale.replace("_", "-")
 
 
 # -- site and publish keys ------------------------------------------------------------------
@@ -652,8 +735,8 @@ def _gate_setting(key: str, value: object, path: Path, prefix: str) -> dict[str,
             if name == "default":
                 default = _percent(number, "'min_coverage.default'", path, where)
             else:
-                validate_locale(name, path=path, line=where)
-                locales[name] = _percent(number, f"'min_coverage.{name}'", path, where)
+                locale = validate_locale(name, path=path, line=where)
+                locales[locale] = _percent(number, f"'min_coverage.{name}'", path, where)
         return {"min_coverage": default, "min_coverage_locales": locales}
     if key == "coverage_unit":
         units = [u.value for u in CoverageUnit]

@@ -9,7 +9,17 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .errors import LocpipeError
-from .model import Catalogue, Counts, Coverage, CoverageUnit, EntryState, Issue, Message, Severity
+from .model import (
+    Catalogue,
+    Counts,
+    Coverage,
+    CoverageUnit,
+    EntryState,
+    Issue,
+    Message,
+    Severity,
+    UnitKind,
+)
 
 COVERAGE_CHECK = "coverage"
 REQUIRED_CHECK = "required"
@@ -80,11 +90,7 @@ def _number(value: Fraction) -> str:
 
 # The names ``required`` uses for unit kinds (as ``[publish] required`` does), by the kind
 # an entry's extracted comment states.
-_KIND_NAMES = {
-    "heading": "heading", "paragraph": "paragraph", "list item": "list-item",
-    "blockquote": "blockquote", "table header cell": "table-header", "table cell": "table-cell",
-    "image alt text": "image-alt", "footnote": "footnote",
-}
+_KIND_NAMES = {kind.comment: kind.selector for kind in UnitKind if kind.selector}
 
 
 def unit_names(message: Message) -> set[str]:

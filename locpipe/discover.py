@@ -1,13 +1,16 @@
-"""Which files are articles: every ``*.md`` below the content folder, in a stable order."""
+"""Which files are articles: every ``*.md`` below the content folder, in a stable order; and
+which templates and catalogues have lost theirs."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
 from .errors import ContentError
+from .files import named_below, templates_on_disk
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,38 @@ def _inside(path: Path, root: Path, folders: dict[Path, bool]) -> bool:
     if inside is None:
         inside = folders[path.parent] = path.parent.resolve().is_relative_to(root)
     return inside
+
+
+def find_orphans(
+    config: Config, catalogues: Mapping[str, Sequence[tuple[str, Path]]] | None = None
+) -> dict[str, list[Path]]:
+    """The templates and catalogues (with their ``.mo`` files) whose article is gone, by the
+    missing article's name, each list sorted; ``catalogues`` as found already, by locale.
+
+    They hold translators' work, so nothing removes them but ``prune --orphans``.
+    """
+    gone: dict[str, bool] = {}
+
+    def missing(name: str) -> bool:
+        found = gone.get(name)
+        if found is None:
+            found = gone[name] = not (config.content_path / f"{name}.md").is_file()
+        return found
+
+    orphans: dict[str, list[Path]] = defaultdict(list)
+    for name, path in templates_on_disk(config):
+        if missing(name):
+            orphans[name].append(path)
+    for locale in config.locales:
+        if catalogues is not None:
+            listed = catalogues.get(locale, [])
+        else:
+            folder = config.locales_path / locale / "LC_MESSAGES"
+            listed = named_below(folder, ".po") if folder.is_dir() else []
+        for name, path in listed:
+            if missing(name):
+                orphans[name].append(path)
+                compiled = path.with_suffix(".mo")
+                if compiled.is_file():
+                    orphans[name].append(compiled)
+    return {name: orphans[name] for name in sorted(orphans)}

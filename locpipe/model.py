@@ -13,18 +13,42 @@ Key = tuple[str | None, str]
 
 
 class UnitKind(enum.Enum):
-    """What a translation unit is in its article; told to translators as an extracted comment."""
+    """What a translation unit is in its article.
 
-    FRONT_MATTER = "front matter"
-    HEADING = "heading"
-    PARAGRAPH = "paragraph"
-    LIST_ITEM = "list item"
-    BLOCKQUOTE = "blockquote"
-    TABLE_HEADER = "table header cell"
-    TABLE_CELL = "table cell"
-    IMAGE_ALT = "image alt text"
-    FOOTNOTE = "footnote"
-    LINK_TITLE = "link title"
+    Each kind carries both of its names, so a new kind cannot be added without them: its
+    ``value`` is what translators are told in the extracted comment (``#. list item``), its
+    ``selector`` what ``required`` calls it in the configuration (``"list-item"``; empty for
+    front matter, which ``required`` names by key).
+    """
+
+    _value_: str
+    selector: str
+
+    def __new__(cls, comment: str, selector: str) -> UnitKind:
+        member = object.__new__(cls)
+        member._value_ = comment
+        member.selector = selector
+        return member
+
+    @property
+    def comment(self) -> str:
+        """What the extracted comment calls the kind (``list item``)."""
+        return self._value_
+
+    FRONT_MATTER = ("front matter", "")
+    HEADING = ("heading", "heading")
+    PARAGRAPH = ("paragraph", "paragraph")
+    LIST_ITEM = ("list item", "list-item")
+    BLOCKQUOTE = ("blockquote", "blockquote")
+    TABLE_HEADER = ("table header cell", "table-header")
+    TABLE_CELL = ("table cell", "table-cell")
+    IMAGE_ALT = ("image alt text", "image-alt")
+    FOOTNOTE = ("footnote", "footnote")
+    LINK_TITLE = ("link title", "link-title")
+
+
+KIND_SELECTORS: tuple[str, ...] = tuple(kind.selector for kind in UnitKind if kind.selector)
+"""The unit kinds ``required`` accepts beside front-matter keys, in the order of the model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +219,8 @@ class FileStatus(enum.Enum):
     UNCHANGED = "unchanged"
     REMOVED = "removed"
     FAILED = "failed"
+    ORPHANED = "orphaned"
+    """A template or catalogue whose article is gone, kept until ``prune --orphans``."""
 
 
 @dataclass(frozen=True, slots=True)

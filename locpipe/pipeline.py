@@ -8,6 +8,7 @@ atomically, so an interrupted run leaves each file either old or new.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from . import lazy, stages
+from . import cache, lazy, stages
 from .config import (
     Config,
     Outdated,
@@ -26,6 +27,7 @@ from .config import (
     PruneKind,
     PrunePolicy,
     PublishPolicy,
+    find_project,
     table_line,
 )
 from .coverage import (
@@ -36,12 +38,13 @@ from .coverage import (
     message_counts,
     required_issues,
 )
-from .discover import SourceFile, find_articles, find_assets
+from .discover import SourceFile, find_articles, find_assets, find_orphans
 from .errors import CatalogError, ConfigError, ContentError, EngineError, LocpipeError
 from .files import Report as Report
 from .files import confined as _confined
 from .files import display as _display
 from .files import read_text as _read_text
+from .files import remove as fs_remove
 from .files import templates_on_disk
 from .files import write_file as write_file
 from .lock import LOCK_NAME, project_lock
@@ -61,15 +64,16 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from . import catalog, checks, render, segment, site
+    from . import catalog, checks, links, render, segment, site
     from . import merge as merging
     from . import pseudo as pseudo_locale
     from . import report as html_report
     from .mt import Engine, EngineConfig, Result
 else:  # loaded when first used: a build with nothing to do needs none of them
-    catalog, checks, pseudo_locale, render, segment, site, merging, html_report = (
+    catalog, checks, links, pseudo_locale, render, segment, site, merging, html_report = (
         lazy.load(f"locpipe.{name}") for name in (
-            "catalog", "checks", "pseudo", "render", "segment", "site", "merge", "report"))
+            "catalog", "checks", "links", "pseudo", "render", "segment", "site", "merge",
+            "report"))
 
 
 # -- files --------------------------------------------------------------------------------
@@ -152,8 +156,64 @@ def extract(
     _problems(report, outcome)
     for result in outcome.results:
         report.extend(result.extract)
+    _orphans(config, outcome, report, ".pot")
     _remember(outcome, plan, report)
     return report
+
+
+ORPHAN_CHECK = "orphaned"
+NO_ARTICLES_CHECK = "no-articles"
+
+
+ARTICLE_LINKS_CHECK = "article-links"
+
+
+def _broken_article_links(config: Config) -> list[Issue]:
+    """An error for every link to an article (``other.md``) that does not exist."""
+    sources = find_articles(config)[0]
+    names = {source.name for source in sources}
+    issues = []
+    for source in sources:
+        try:
+            if b".md" not in source.path.read_bytes():
+                continue
+            article = read_article(config, source)
+        except (OSError, LocpipeError):
+            continue  # reported by the steps that read it
+        for line, destination, target in links.links(article):
+            if target not in names:
+                issues.append(Issue(
+                    ARTICLE_LINKS_CHECK, Severity.ERROR, source.display, line,
+                    f"the link to {destination} leads to {config.content_dir}/{target}.md, "
+                    "which does not exist: correct the path (relative to this article) or "
+                    "restore the article"))
+    return issues
+
+
+def _no_articles(config: Config) -> str:
+    return (f"no articles yet: put Markdown files (<name>.md) in {config.content_dir}/, or "
+            f"set content_dir in {config.source or 'the configuration'} if they are elsewhere")
+
+
+def orphan_message(config: Config, name: str) -> str:
+    """What to do about the files of an article that is gone."""
+    return (f"its article {config.content_dir}/{name}.md does not exist; if it was "
+            "renamed or moved, 'locpipe build' fills the new article's catalogues from this "
+            "one, then run 'locpipe prune --orphans' to remove the files left behind")
+
+
+def _orphans(config: Config, outcome: stages.Outcome, report: Report, *suffixes: str) -> None:
+    """Report the templates or catalogues whose article is gone, and say once per article
+    what to do; ``--check`` fails on them."""
+    for name, paths in outcome.orphans.items():
+        shown = [p for p in paths if p.suffix in suffixes]
+        report.files.extend(FileResult(_display(config, p), FileStatus.ORPHANED) for p in shown)
+        if shown:
+            report.notices.append(LocpipeError(
+                f"{len(shown)} file(s) of this article are left (orphaned): if it was renamed "
+                "or moved, 'locpipe build' fills the new article's catalogues from them; "
+                "'locpipe prune --orphans' removes them",
+                f"{config.content_dir}/{name}.md"))
 
 
 def _problems(report: Report, outcome: stages.Outcome) -> None:
@@ -192,6 +252,7 @@ def update(
     with _writing(config, dry_run=dry_run):
         outcome = stages.run(config, plan, jobs=jobs, progress=progress)
     report = _update_report(config, outcome)
+    _orphans(config, outcome, report, ".po")
     _remember(outcome, plan, report)
     return report
 
@@ -237,6 +298,43 @@ def prune(config: Config, *, dry_run: bool = False, policy: PrunePolicy | None =
             _guarded_write(config, report, path, catalog.dumps(po, wrap=config.wrap),
                            dry_run=int(dry_run), dropped=dropped, dated=dated)
     return report
+
+
+def prune_orphans(config: Config, *, dry_run: bool = False) -> Report:
+    """Remove the templates, catalogues and ``.mo`` files whose article is gone.
+
+    Folders they leave empty below the templates and ``LC_MESSAGES`` folders go too.
+    """
+    report = Report()
+    with _writing(config, dry_run=dry_run):
+        for paths in find_orphans(config).values():
+            for path in paths:
+                display = _display(config, path)
+                if not dry_run:
+                    try:
+                        path.unlink()
+                    except FileNotFoundError:
+                        continue
+                    except OSError as e:
+                        report.errors.append(LocpipeError(f"cannot remove: {e.strerror}",
+                                                          display))
+                        report.files.append(FileResult(display, FileStatus.FAILED))
+                        continue
+                    _remove_empty_folders(path.parent, stop=config.locales_path,
+                                          keep=("templates", "LC_MESSAGES"))
+                report.files.append(FileResult(display, FileStatus.REMOVED))
+    return report
+
+
+def _remove_empty_folders(folder: Path, *, stop: Path, keep: Collection[str] = ()) -> None:
+    """Remove ``folder`` and its parents while they are empty, up to ``stop`` or a folder
+    named in ``keep`` (both kept)."""
+    while folder != stop and folder.name not in keep:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or not ours to remove)
+            return
+        folder = folder.parent
 
 
 # -- compile ------------------------------------------------------------------------------
@@ -316,6 +414,7 @@ def render_all(
 def _render_report(config: Config, outcome: stages.Outcome, report: RenderReport) -> None:
     """Assemble render's report as it always read: the articles that could not be read
     first, then each article's files, the index pages and the assets."""
+    written = len(report.files)
     _problems(report, outcome)
     for result in outcome.results:
         report.extend(result.render_load)
@@ -329,6 +428,67 @@ def _render_report(config: Config, outcome: stages.Outcome, report: RenderReport
     if OutputFormat.HTML in config.output_formats:
         stages.index_pages(config, outcome.store, listed, report)
     _copy_assets(config, report)
+    _sweep_outputs(config, outcome.store, report, written)
+
+
+OUTPUT_RECORD = ".locpipe-outputs.json"
+"""The files locpipe wrote into the output folder (path below it -> content hash)."""
+
+
+def _sweep_outputs(config: Config, store: cache.Store, report: Report, start: int) -> None:
+    """Remove what an earlier render wrote and this one did not: the pages of an article
+    that was deleted or moved, of a locale or format no longer configured, a copied image
+    that is gone. Only files in the record, and only as locpipe left them: a file a person
+    put or changed in the output folder stays. A run that met an error removes nothing.
+    """
+    record = config.output_path / OUTPUT_RECORD
+    old = _read_record(record)
+    base = _display(config, config.output_path)
+    prefix = "" if base == "." else f"{base}/"
+    now: dict[str, str] = {}
+    for row in report.files[start:]:
+        if row.status in (FileStatus.CREATED, FileStatus.UPDATED, FileStatus.UNCHANGED) \
+                and row.path.startswith(prefix):
+            digest = store.file_hash(config.root / row.path, row.path)
+            if digest is not None:
+                now[row.path[len(prefix):]] = digest
+    for name in sorted(set(old) - set(now)):
+        if report.errors:
+            now[name] = old[name]  # decided by a run that can read everything
+            continue
+        try:
+            path = _confined(config, name)
+        except LocpipeError:
+            continue  # a record that leads out of the output folder is not followed
+        shown = _display(config, path)
+        current = store.file_hash(path, shown) if path.is_file() else None
+        if current is None:
+            continue
+        if current != old[name]:
+            report.notices.append(LocpipeError(
+                "not removed, though locpipe no longer writes it: it changed since locpipe "
+                "wrote it; delete it if it is not wanted", shown))
+            continue
+        fs_remove(config, report, path)
+        _remove_empty_folders(path.parent, stop=config.output_path)
+    if now != old and (now or record.exists()):
+        text = json.dumps({"files": dict(sorted(now.items()))}, indent=1, ensure_ascii=False)
+        try:
+            write_file(record, text + "\n")
+        except OSError as e:
+            report.errors.append(LocpipeError(f"cannot write: {e.strerror}",
+                                              _display(config, record)))
+
+
+def _read_record(path: Path) -> dict[str, str]:
+    """The output record; an unreadable one is as none (nothing is then removed)."""
+    try:
+        files = json.loads(path.read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _copy_assets(config: Config, report: Report) -> None:
@@ -465,6 +625,14 @@ def check(
         for catalogue in job.checked:
             result.issues.extend(catalogue.issues)
         result.issues.extend(job.article_issues)
+    result.issues.extend(
+        Issue(ORPHAN_CHECK, Severity.ERROR, _display(config, path), None,
+              orphan_message(config, name))
+        for name, paths in outcome.orphans.items() for path in paths if path.suffix != ".mo")
+    result.issues.extend(_broken_article_links(config))
+    if not outcome.results and not find_articles(config)[0]:
+        result.issues.append(Issue(NO_ARTICLES_CHECK, Severity.WARNING,
+                                   config.content_dir, None, _no_articles(config)))
     if stale:
         stale_issues, errors = _stale(config, outcome)
         result.issues.extend(stale_issues)
@@ -530,6 +698,9 @@ def build(
         report.extend(rendered)
         report.decisions = rendered.decisions
         report.coverage = [cov for result in outcome.results for cov in result.coverage]
+        _orphans(config, outcome, report, ".pot", ".po")
+        if not outcome.sources and not outcome.problems:
+            report.notices.append(LocpipeError(_no_articles(config), config.content_dir))
         _remember(outcome, plan, report)
     return report
 
@@ -558,9 +729,16 @@ def init(root: Path, *, source_locale: str, locales: Sequence[str]) -> Report:
     """Create ``locpipe.toml`` and the content and locales folders of a new project."""
     report = Report()
     config_path = root / "locpipe.toml"
-    if config_path.exists() or ((root / "pyproject.toml").exists() and _has_tool_table(root)):
+    found = find_project(root)
+    if found == root.resolve():
         report.errors.append(LocpipeError(
             "a locpipe configuration exists already; edit it instead", config_path.name))
+        return report
+    if found is not None:
+        report.errors.append(LocpipeError(
+            f"{root.resolve().as_posix()} is inside the locpipe project at {found.as_posix()}; "
+            "every command finds that project from here, so there is nothing to initialise "
+            "(to start a separate project, run 'locpipe init' in a folder outside it)"))
         return report
     text = CONFIG_TEMPLATE.format(
         source=source_locale, locales=", ".join(f'"{loc}"' for loc in locales)
@@ -571,12 +749,33 @@ def init(root: Path, *, source_locale: str, locales: Sequence[str]) -> Report:
         status = FileStatus.UNCHANGED if path.is_dir() else FileStatus.CREATED
         path.mkdir(parents=True, exist_ok=True)
         report.files.append(FileResult(folder + "/", status))
+    report.files.append(FileResult(".gitignore", _ignore_generated(root / ".gitignore")))
     return report
 
 
-def _has_tool_table(root: Path) -> bool:
-    text = _read_text(root / "pyproject.toml") or ""
-    return "[tool.locpipe]" in text
+GITIGNORE = (
+    "/build/",
+    "/.locpipe-cache/",
+    f"/locales/{LOCK_NAME}",
+    "*.mo",
+)
+"""What locpipe generates, for ``.gitignore``: the output, the cache, the lock file and the
+compiled catalogues (remade from the ``.po`` files by every build)."""
+
+
+def _ignore_generated(path: Path) -> FileStatus:
+    """Write ``.gitignore``, or add the lines it lacks to the one there is."""
+    old = _read_text(path)
+    if old is None:
+        return write_file(path, "# generated by locpipe\n" + "".join(f"{line}\n"
+                                                                   for line in GITIGNORE))
+    present = {line.strip() for line in old.splitlines()}
+    missing = [line for line in GITIGNORE if line not in present]
+    if not missing:
+        return FileStatus.UNCHANGED
+    text = old if not old or old.endswith("\n") else old + "\n"
+    return write_file(path, text + "\n# generated by locpipe\n"
+                      + "".join(f"{line}\n" for line in missing))
 
 
 # -- pseudo-locale ------------------------------------------------------------------------

@@ -31,23 +31,11 @@ class Shown(enum.Enum):
     """The source text, in the article's language."""
 
 
-_KIND_NAMES = {
-    UnitKind.HEADING: "heading",
-    UnitKind.PARAGRAPH: "paragraph",
-    UnitKind.LIST_ITEM: "list-item",
-    UnitKind.BLOCKQUOTE: "blockquote",
-    UnitKind.TABLE_HEADER: "table-header",
-    UnitKind.TABLE_CELL: "table-cell",
-    UnitKind.IMAGE_ALT: "image-alt",
-    UnitKind.FOOTNOTE: "footnote",
-}
-
-
 def selector(unit: Unit) -> str:
     """The name ``required`` uses for a unit: its front-matter key, or its kind."""
     if unit.kind is UnitKind.FRONT_MATTER:
         return unit.msgctxt or ""
-    return _KIND_NAMES[unit.kind]
+    return unit.kind.selector
 
 
 @dataclass(frozen=True)

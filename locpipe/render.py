@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .config import bcp47
 from .model import Article, Key, Unit, UnitKind
 
 # Text at the start of a line that would turn a paragraph line into another block.
@@ -65,11 +66,11 @@ def render_markdown(
             UnitKind.IMAGE_ALT, UnitKind.FRONT_MATTER
         ):
             source = data[unit.start : unit.end].decode()
-            edits.append((unit.start, unit.end, _lang_span(source, article.lang)))
-    if toml:
-        edits.append(_toml_edit(article, translations, locale, extra_front_matter))
+            edits.append((unit.start, unit.end, _lang_span(source, bcp47(article.lang))))
+    if toml:  # lang as HTML and Hugo write it (en-GB); the locale is en_GB for gettext
+        edits.append(_toml_edit(article, translations, bcp47(locale), extra_front_matter))
     elif not template:
-        edits.extend(_lang_edit(article, locale, extra_front_matter))
+        edits.extend(_lang_edit(article, bcp47(locale), extra_front_matter))
     out = []
     cursor = 0
     for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):

@@ -283,7 +283,7 @@ def _load_yaml(source: str, path: str) -> tuple[yaml.Node | None, object]:
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else {})
+        value = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = 2 + mark.line if mark is not None else 1
@@ -294,6 +294,11 @@ def _load_yaml(source: str, path: str) -> tuple[yaml.Node | None, object]:
                            path, 2) from e
     finally:
         loader.dispose()
+    if _deeper_than(value, _MAX_DEPTH):  # libyaml's own limit (1,000) came with PyYAML 6.0.4
+        raise ContentError(
+            f"YAML front matter nested more than {_MAX_DEPTH} levels deep; flatten it", path, 2
+        )
+    return node, value
 
 
 def _load_toml(source: str, path: str) -> tuple[None, object]:

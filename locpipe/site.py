@@ -22,7 +22,8 @@ import babel.numbers
 import jinja2
 from markupsafe import Markup, escape
 
-from .config import Config, OutputLayout
+from . import links
+from .config import Config, OutputLayout, bcp47
 from .dates import as_date
 from .errors import ContentError
 from .model import Article, Key, Summary, Unit, UnitKind
@@ -303,7 +304,11 @@ def typography_for(locale: str, config: Config) -> Typography:
     """The typography of a locale, as the project configures it."""
     if not config.typography:
         return Typography()
-    language = babel.Locale.parse(locale).language
+    locale = locale.replace("-", "_")  # a lang attribute is BCP 47 (en-GB)
+    try:
+        language = babel.Locale.parse(locale).language
+    except (ValueError, babel.UnknownLocaleError):
+        return Typography()  # an author's lang="..." that Babel does not know: no rules
     return Typography(one_letter=_ONE_LETTER_WORDS.get(language, ""),
                       quotes=config.quotes.get(locale) or config.quotes.get(language, ""))
 
@@ -756,10 +761,6 @@ def language_name(locale: str, in_locale: str | None = None) -> str:
     return name[:1].upper() + name[1:] if (in_locale or locale).startswith("en") else name
 
 
-def bcp47(locale: str) -> str:
-    return locale.replace("_", "-")
-
-
 @cache  # asked for every page: babel parses the locale once
 def _direction(locale: str) -> str:
     return "rtl" if babel.Locale.parse(locale).character_order == "right-to-left" else "ltr"
@@ -913,11 +914,15 @@ def article_page(
     rules = site.typography
     data = article.front_matter.data if article.front_matter else {}
     body = typeset(markdown_to_html(markdown_body), lang=locale, rules=rules)
+    body = links.page_links(body, article.name, lambda other: relative_href(
+        here, output_file(other, locale, ".html", site.layout)))
     heading = None
     lifted = _LEADING_H1.match(body)
     if lifted is not None:
         heading = Markup(lifted.group("inner"))
         body = body[lifted.end():]
+    anchors = [anchor for _, _, anchor in links.headings(article)]
+    body = links.heading_ids(body, anchors[1:] if lifted is not None else anchors)
     title = _text_field(data, "title", texts) or article.name
     title_lang = (article.lang if locale != article.lang
                   and _untranslated(data, "title", texts) else None)
@@ -939,7 +944,8 @@ def article_page(
         lang=bcp47(locale), dir=_direction(locale), ui=ui,
         title=title_rules.text(title), heading=heading or title_rules.markup(title),
         title_lang=bcp47(title_lang) if title_lang else None,
-        description=description, description_lang=description_lang,
+        description=description,
+        description_lang=bcp47(description_lang) if description_lang else None,
         date_iso=date.isoformat() if date is not None else None,
         date_text=localized_value(date, locale, date_format=site.date_format)
         if date is not None else None,

@@ -45,7 +45,7 @@ from . import cache, lazy
 from . import files as fs
 from .config import Config, Outdated, OutputFormat, Publish, PublishPolicy
 from .coverage import CatalogueReport, Gate, gate_issue, required_issues
-from .discover import SourceFile, find_articles
+from .discover import SourceFile, find_articles, find_orphans
 from .errors import CatalogError, ContentError, LocpipeError
 from .model import (
     Article,
@@ -63,14 +63,15 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from . import catalog, checks, memory, publish, render, segment, site
+    from . import catalog, checks, links, memory, publish, render, segment, site
     from . import merge as merging
     from .checks import Selection
     from .memory import Items, Lookup, Suggestion
 else:  # loaded when a stage has work to do: a run that skips everything needs none of them
-    catalog, checks, memory, publish, render, segment, site, merging = (
+    catalog, checks, links, memory, publish, render, segment, site, merging = (
         lazy.load(f"locpipe.{name}") for name in (
-            "catalog", "checks", "memory", "publish", "render", "segment", "site", "merge"))
+            "catalog", "checks", "links", "memory", "publish", "render", "segment", "site",
+            "merge"))
 
 Progress = Callable[[int, int], None]
 """Told ``(articles done, articles in all)``, first with 0 done."""
@@ -128,6 +129,11 @@ class Context:
     """Output folders resolved so far (links followed), for :func:`files.confined`."""
     items_known: frozenset[str] = frozenset()
     """Catalogue hashes whose memory items the cache holds already."""
+    orphans: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
+    """The catalogues whose article is gone, by locale: (display path, path); a renamed
+    article's new catalogue starts from the one of them that is its old catalogue."""
+    orphan_keys: dict[str, tuple[frozenset[Key], str] | None] = field(default_factory=dict)
+    """Each orphan catalogue read so far: its entries' keys and text (this process only)."""
 
     def __post_init__(self) -> None:
         self.layout = _Layout.of(self.config)
@@ -135,7 +141,7 @@ class Context:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["recall"], state["ask"] = {}, None  # a database connection stays here
-        state["seen"] = {}
+        state["seen"], state["orphan_keys"] = {}, {}
         return state
 
 
@@ -644,10 +650,18 @@ class _Merged:
     recorder: _Recorder | None
 
 
+_TRANSLATORS_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team")
+"""Header fields of translators and their editors, which a renamed catalogue keeps."""
+
+
 def _merge(run: _Run, template: polib.POFile, locale: str,
-           old: polib.POFile | None) -> _Merged:
+           old: polib.POFile | None, *, base: polib.POFile | None = None) -> _Merged:
+    """Merge the template into a locale's catalogue; a new one from ``base``, if given."""
     if old is None:
         new = catalog.new_catalog(template, locale, revision_date=catalog.now())
+        if base is not None:
+            new.metadata.update((k, base.metadata[k]) for k in _TRANSLATORS_FIELDS
+                                if base.metadata.get(k))
     else:
         new = polib.POFile(wrapwidth=79)
         new.header = old.header
@@ -656,7 +670,7 @@ def _merge(run: _Run, template: polib.POFile, locale: str,
     recorder = None
     if run.plan.memory:
         recorder = _Recorder(run.ctx, locale)
-    stats = merging.merge(template, old if old is not None else polib.POFile(), new,
+    stats = merging.merge(template, old if old is not None else base or polib.POFile(), new,
                           today=catalog.today(), memory=recorder, origin=run.name)
     notice = catalog.refresh_header(new, template, locale)
     return _Merged(locale, Path(run.catalogue_path(locale)), old, new, stats, notice,
@@ -834,8 +848,37 @@ def _merge_targets(run: _Run, template: polib.POFile) -> list[_Merged]:
             report.errors.append(e)
             report.files.append(FileResult(run.catalogue_display(locale), FileStatus.FAILED))
             continue
-        merged.append(_merge(run, template, locale, old))
+        base = _predecessor(run, template, locale) if old is None else None
+        merged.append(_merge(run, template, locale, old, base=base))
     return merged
+
+
+def _predecessor(run: _Run, template: polib.POFile, locale: str) -> polib.POFile | None:
+    """The catalogue a new one starts from when its article was renamed or moved: the
+    orphaned catalogue (its article gone) that has most of the template's entries, at
+    least half of them; None if there is none. As git tells a rename by content, so that
+    every translation, translator comment and flag carries over as it was."""
+    wanted = {catalog.entry_key(e) for e in template}
+    best: tuple[int, str, str] | None = None
+    for display, path in run.ctx.orphans.get(locale, ()):
+        if path not in run.ctx.orphan_keys:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+                po = catalog.parse_catalog(text, display)
+            except (OSError, UnicodeDecodeError, LocpipeError):
+                run.ctx.orphan_keys[path] = None
+                continue
+            keys = frozenset(catalog.entry_key(e) for e in po if not e.obsolete)
+            run.ctx.orphan_keys[path] = (keys, text)
+        found = run.ctx.orphan_keys[path]
+        if found is None:
+            continue
+        shared = len(wanted & found[0])
+        if shared and 2 * shared >= len(wanted) and (best is None or shared > best[0]):
+            best = (shared, display, found[1])
+    if best is None:
+        return None
+    return catalog.parse_catalog(best[2], best[1])
 
 
 def _remember_update(run: _Run, slot: str, key: str, entries: int,
@@ -996,6 +1039,9 @@ def _render_article(run: _Run, article: Article, settings: Publish,
             extras = site.front_matter_extras(article, locale, config)
             markdown = render.render_markdown(article, texts, locale=locale,
                                               extra_front_matter=extras)
+            if texts:
+                markdown = links.anchored(article, markdown,
+                                          render.strip_front_matter(markdown), texts)
             _write_output(run, targets[".md"], markdown, files)
         if ".html" in targets:
             marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,
@@ -1416,6 +1462,8 @@ class Outcome:
     """The jobs that had work to do (the others came whole from the cache), in order."""
     config: Config | None = None
     workers: int = 1
+    orphans: dict[str, list[Path]] = field(default_factory=dict)
+    """Templates and catalogues whose article is gone, by its name (no job works on them)."""
 
     @property
     def failed(self) -> bool:
@@ -1537,10 +1585,13 @@ def run(
     store = cache.Store.open(config.root)
     sources, problems = find_articles(config) if plan.articles else ([], [])
     catalogues = _catalogue_files(config)
-    names = _names(config, plan, sources, catalogues)
+    orphans = find_orphans(config, catalogues)
+    names = {name: source for name, source in _names(config, plan, sources, catalogues).items()
+             if name not in orphans}  # what they hold is reported, not worked on
     ctx = Context(config, plan, _fingerprint(config),
                   empty=frozenset(loc for loc, found in catalogues.items() if not found),
-                  items_known=frozenset(store.items_known))
+                  items_known=frozenset(store.items_known),
+                  orphans=_orphan_catalogues(config, orphans))
     tally = _Tally(len(names), progress)
     results: dict[str, JobResult] = {}
     todo: list[Job] = []
@@ -1579,7 +1630,18 @@ def run(
         result.items = {}  # the memory as it was before the run has answered everything
     ordered = [results[name] for name in names]
     return Outcome(ordered, store, list(sources), list(problems), catalogues,
-                   [job.name for job in todo], config, workers)
+                   [job.name for job in todo], config, workers, orphans)
+
+
+def _orphan_catalogues(config: Config, orphans: Mapping[str, Sequence[Path]]
+                       ) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for paths in orphans.values():
+        for path in paths:
+            if path.suffix == ".po":
+                locale = path.relative_to(config.locales_path).parts[0]
+                found.setdefault(locale, []).append((fs.display(config, path), str(path)))
+    return found
 
 
 class _Tally:

@@ -271,6 +271,8 @@ def test_json_schema(project: Path, cli: Cli) -> None:
 
 def test_json_reports_unreadable_catalogues(project: Path, cli: Cli) -> None:
     _prepare(project, cli, TRANSLATIONS)
+    # An article's catalogue (one without its article is an orphan, reported, not read).
+    (project / "content/broken.md").write_text("# Zepsuty\n", encoding="utf-8")
     (project / "locales/en/LC_MESSAGES/broken.po").write_text('msgid "x\n', encoding="utf-8")
     result = cli(project, "check", "--format", "json", "--no-stale")
     assert result.exit_code == 2

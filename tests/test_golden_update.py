@@ -50,6 +50,11 @@ def _project(case: str, root: Path) -> tuple[Path, list[str]]:
         shutil.copy(folder / "before.po", catalogues / f"{case}.po")
     for other in sorted((folder / "memory").glob("*.po")):
         shutil.copy(other, catalogues / other.name)
+    # Each catalogue's article exists (update reads templates, not articles); without it
+    # the files would be orphans, which no command works on.
+    (root / "content").mkdir()
+    for name in (case, *(p.stem for p in (folder / "memory").glob("*.po"))):
+        (root / "content" / f"{name}.md").write_text("(not read by update)\n")
     args = folder / "args"
     command = args.read_text().split() if args.exists() else ["update"]
     return catalogues / f"{case}.po", command

@@ -243,7 +243,8 @@ def test_update_of_a_thousand_unchanged_catalogues_writes_no_file(tmp_path: Path
     for entry in translated:
         entry.msgstr = f"Done: {entry.msgid}"
     po.write_text(catalog.dumps(translated), encoding="utf-8")
-    texts = {path: path.read_text(encoding="utf-8") for path in (pot, po)}
+    article = root / "content/a0000.md"
+    texts = {path: path.read_text(encoding="utf-8") for path in (pot, po, article)}
     for n in range(1, 1000):
         for path, text in texts.items():
             path.with_name(f"a{n:04}{path.suffix}").write_text(text.replace("0000", f"{n:04}"),

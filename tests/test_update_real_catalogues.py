@@ -65,6 +65,9 @@ def test_update_keeps_real_catalogues_as_they_are(
         path = root / f"locales/pl/LC_MESSAGES/{name}.po"
         path.write_text(text, encoding="utf-8")
         originals[name] = text
+        # The article exists (update reads templates only); else the files are orphans.
+        (root / f"content/{name}.md").parent.mkdir(parents=True, exist_ok=True)
+        (root / f"content/{name}.md").write_text("(not read by update)\n")
     assert len(originals) == len(polish_catalogues) >= 30
 
     result = cli(root, "update", "--no-memory")
