@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pyromark
 import yaml
 
 from .model import Article, Key, Unit, UnitKind
@@ -25,6 +26,29 @@ _BLOCK_START = re.compile(
 _MAY_START_BLOCK = frozenset(" #-+*>`~=_")
 """The first characters `_BLOCK_START` can match, but for digits (``\\d``: ``isdecimal()``)."""
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_LINE_ENDING = re.compile(r"\r\n?")
+# What else, at the start of a line of a translation, could start a block: a block quote
+# (no space needed), a fence of any length, a setext underline, a footnote definition, a
+# table's delimiter row, an HTML block (kinds 1 to 6 of CommonMark, which can interrupt a
+# paragraph).
+_BLOCK_START_MORE = re.compile(
+    r"(?:>|`{3}|~{3}|-+[ \t]*$|\[\^(?:[^\]\\]|\\.)*\]:"
+    r"|\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$"
+    r"|<(?:(?:script|pre|style|textarea)(?:[ \t>]|$)|!--|\?|![A-Za-z]|!\[CDATA\["
+    r"|/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup"
+    r"|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset"
+    r"|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol"
+    r"|optgroup|option|p|param|search|section|source|summary|table|tbody|td|tfoot|th|thead"
+    r"|title|tr|track|ul)(?:[ \t>]|/>|$)))",
+    re.IGNORECASE,
+)
+# A line that is one HTML tag and nothing else (kind 7): a block only where a paragraph
+# would start, so only the first line of a translation; or a task-list box.
+_FIRST_LINE_START = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t][^<>]*)?/?>[ \t]*$|\[[ xX]\](?:[ \t]|$)"
+)
+_CLOSING_HASHES = re.compile(r"(?:^|(?<=[ \t]))#+[ \t]*$")
+_ESCAPERS: dict[str, re.Pattern[str]] = {}
 _UNESCAPED_QUOTE = re.compile(r"(?<!\\)([\"'()])")
 
 
@@ -100,6 +124,75 @@ def _format(unit: Unit, text: str, newline: str) -> str:
     if unit.label is not None:
         return f"{text}][{unit.label}]"
     return text
+
+
+def confine(text: str, kind: UnitKind, *, multiline: bool = True) -> str:
+    r"""A translation made into inline content of its unit and nothing else.
+
+    Whatever would start or end a block (on any line), define a reference or a footnote,
+    or close the construct the unit sits in (a table cell's ``|``, alt text's ``]``, a
+    title's quote, a trailing backslash that would escape what follows the unit) is
+    backslash-escaped, so it reads as the text typed. Leading spaces and tabs (indented
+    code), blank lines (a new paragraph) and carriage returns (line endings to Markdown)
+    are dropped; a one-line unit has its lines joined. Idempotent.
+
+    >>> confine("    <img src=x>", UnitKind.HEADING, multiline=False)
+    '\\<img src=x>'
+    >>> confine("a\n```\nb", UnitKind.PARAGRAPH)
+    'a\n\\```\nb'
+    >>> confine("x] y", UnitKind.IMAGE_ALT, multiline=False)
+    'x\\] y'
+    """
+    if "\r" in text:
+        text = _LINE_ENDING.sub("\n", text)
+    lines = [line.lstrip(" \t") for line in text.split("\n")]
+    if multiline:
+        lines = [line for line in lines if line.strip(" \t")]
+    else:
+        lines = [" ".join(line.strip(" \t") for line in lines if line.strip(" \t"))]
+    for number, line in enumerate(lines):
+        escaped = escape_line_start(line)
+        if escaped == line and line and (
+            _BLOCK_START_MORE.match(line) or (number == 0 and _FIRST_LINE_START.match(line))
+        ):
+            escaped = "\\" + line
+        lines[number] = escaped
+    text = "\n".join(lines)
+    if text.startswith("[") and pyromark.reference_definitions(text):
+        text = "\\" + text  # a link reference definition: a paragraph may start with one
+    if kind is UnitKind.HEADING and not multiline:
+        text = _CLOSING_HASHES.sub(lambda m: "\\" + m.group(), text)
+    closing = _CLOSERS.get(kind, "")
+    return _escape(text, closing)
+
+
+_CLOSERS = {
+    UnitKind.TABLE_HEADER: "|", UnitKind.TABLE_CELL: "|", UnitKind.IMAGE_ALT: "[]",
+    UnitKind.LINK_TITLE: "\"'()",
+}
+"""What would close the construct a unit of each kind sits in."""
+
+
+def _escape(text: str, chars: str) -> str:
+    r"""Backslash-escape ``chars`` where not escaped already, and a backslash at the end.
+
+    >>> _escape("a\\|b|c\\", "|")
+    'a\\|b\\|c\\\\'
+    """
+    if "\\" not in text and not (chars and any(c in text for c in chars)):
+        return text
+    pattern = _ESCAPERS.get(chars)
+    if pattern is None:
+        target = f"|([{re.escape(chars)}])" if chars else ""
+        pattern = _ESCAPERS[chars] = re.compile(rf"\\(?:[\s\S]|\Z){target}")
+
+    def fix(match: re.Match[str]) -> str:
+        found = match.group()
+        if found == "\\":
+            return "\\\\"  # a lone backslash at the end would escape what follows
+        return found if found[0] == "\\" else "\\" + found
+
+    return pattern.sub(fix, text)
 
 
 def escape_line_start(line: str) -> str:
