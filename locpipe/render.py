@@ -83,9 +83,7 @@ def render_markdown(
             text = wrap(unit, text) if wrap else text
             if text != source:
                 edits.append((unit.start, unit.end, text))
-        elif mark_fallback and locale != article.lang and unit.kind not in (
-            UnitKind.IMAGE_ALT, UnitKind.FRONT_MATTER
-        ):
+        elif mark_fallback and locale != article.lang and unit.kind not in _ATTRIBUTES:
             source = data[unit.start : unit.end].decode()
             edits.append((unit.start, unit.end, _lang_span(source, article.lang)))
     if toml:
@@ -101,6 +99,10 @@ def render_markdown(
     out.append(data[cursor:].decode())
     prefix = "" if not article.bom else "\ufeff"
     return prefix + "".join(out)
+
+
+_ATTRIBUTES = frozenset({UnitKind.IMAGE_ALT, UnitKind.LINK_TITLE, UnitKind.FRONT_MATTER})
+"""Units whose text becomes an attribute's value or page data, never HTML: no ``<span>``."""
 
 
 def _lang_span(text: str, lang: str) -> str:

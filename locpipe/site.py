@@ -973,8 +973,8 @@ _LEADING_H1 = re.compile(r"\A\s*<h1>(?P<inner>.*?)</h1>\s*", re.DOTALL)
 
 
 def _marker(unit: Unit, text: str, *, css: str, title: str) -> str:
-    if unit.kind in (UnitKind.FRONT_MATTER, UnitKind.IMAGE_ALT):
-        return text
+    if unit.kind in (UnitKind.FRONT_MATTER, UnitKind.IMAGE_ALT, UnitKind.LINK_TITLE):
+        return text  # an attribute's value or page data: a <span> would be text, or break it
     return f'<span class="{css}" title="{escape(title)}">{text}</span>'
 
 

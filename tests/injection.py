@@ -137,3 +137,93 @@ def markdown_html(markdown: str) -> str:
 
 def body_units(source: Article) -> list[UnitKind]:
     return [u.kind for u in source.units if u.kind is not UnitKind.FRONT_MATTER]
+
+
+BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
+                    "table", "thead", "tbody", "tr", "th", "td", "pre", "hr", "div", "section",
+                    "dl", "dt", "dd", "input", "details", "figure", "main", "article"})
+
+
+class _Skeleton(HTMLParser):
+    def __init__(self, only: frozenset[str] | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.only = only
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.only is None or tag in self.only:
+            self.tags.append(tag)
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.only is None or tag in self.only:
+            self.tags.append("/" + tag)
+
+
+def skeleton(html: str, *, only: frozenset[str] | None = BLOCKS) -> list[str]:
+    """The element structure of a page: its block elements in order (all elements when
+    ``only`` is None)."""
+    reader = _Skeleton(only)
+    reader.feed(html)
+    reader.close()
+    return reader.tags
+
+
+PAYLOADS = (
+    # 1. Reference definitions a translator writes, and links that would use them.
+    "[evil]: javascript:alert(1)",
+    "[evil]: &#106;avascript:alert(1)",
+    "[evil]: <javascript:alert(1)>",
+    "[pic]: data:text/html,<script>alert(1)</script>",
+    "[docs]: javascript:alert(1)",
+    "[Docs]:\njavascript:alert(1)",
+    "[^1]: <script>alert(1)</script>",
+    "> [evil]: javascript:alert(1)",
+    "- [evil]: vbscript:msgbox(1)",
+    "Click [here][evil] now, ![pic][pic] and [evil] and [docs][]",
+    # 2. Block structure.
+    "[x]: /<script>alert(1)</script>",
+    "    <img src=x onerror=alert(1)>",
+    "\t<img src=x onerror=alert(1)>",
+    " \t <svg onload=alert(1)>",
+    "a\n```\n<script>alert(1)</script>\n```",
+    "a\n~~~\n<script>alert(1)</script>",
+    "```\n<script>alert(1)</script>",
+    "````html\n<img src=x onerror=alert(1)>",
+    "a\n<script>alert(1)</script>",
+    "a\n<div onclick=alert(1)>x</div>",
+    "a\n\n<img src=x onerror=alert(1)>",
+    "a\r<img src=x onerror=alert(1)>",
+    "a\r\n\r\n    <img src=x onerror=alert(1)>",
+    "a | <img src=x onerror=alert(1)> | b",
+    "a\n|-|-|\n<img src=x onerror=alert(1)>",
+    "# <img src=x onerror=alert(1)>",
+    "a\n---\n<img src=x onerror=alert(1)>",
+    "a\n===",
+    "<!-- x\n--> <script>alert(1)</script>",
+    "<abbr title=\"Organizacja\">\n<script>alert(1)</script>",
+    # 3. Closing what the unit sits in.
+    "a\\] <script>alert(1)</script> \\[b",
+    "a\\](x) \\[click\\](javascript:alert(1)) \\[b",
+    "a](javascript:alert(1)) [b",
+    "a\\\\](javascript:alert(1)) \\\\[b",
+    "a\\",
+    "a\" onmouseover=\"alert(1)",
+    "a\\\" onmouseover=\\\"alert(1)",
+    "x](https://e.org/ \"t\") <img src=x onerror=alert(1)> [y",
+    # 4. HTML that does something.
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    'x <meta http-equiv="refresh" content="0;url=https://evil.example"> y',
+    '<base href="https://evil.example/">',
+    "<form action=javascript:alert(1)><button>x</button></form>",
+    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+    "<object data=javascript:alert(1)></object> <embed src=javascript:alert(1)>",
+    "<abbr title=\"Organizacja\" onclick=alert(1)>ONZ</abbr>",
+    "<abbr title=\"Organizacja\"/onclick=alert(1)>ONZ</abbr>",
+    "[a](javascript:alert(1)) ![b](data:text/html,x) <javascript:alert(1)>",
+    "[a](java&#115;cript:alert(1)) [b]( JaVaScRiPt:alert(1))",
+    "[a [b](javascript:alert(1))](https://ok.example)",
+    "&lt;script&gt;alert(1)&lt;/script&gt; &#60;script&#62;",
+)
+"""Translations that tried to make a page do something (issue #20), each for every unit."""
