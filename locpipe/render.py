@@ -49,6 +49,8 @@ _FIRST_LINE_START = re.compile(
 )
 _CLOSING_HASHES = re.compile(r"(?:^|(?<=[ \t]))#+[ \t]*$")
 _ESCAPERS: dict[str, re.Pattern[str]] = {}
+_MAY_START_LINE = frozenset(" #-+*>`~=_<[|:")
+"""The first characters the patterns above can match, but for digits."""
 _UNESCAPED_QUOTE = re.compile(r"(?<!\\)([\"'()])")
 
 
@@ -147,14 +149,17 @@ def confine(text: str, kind: UnitKind, *, multiline: bool = True) -> str:
     """
     if "\r" in text:
         text = _LINE_ENDING.sub("\n", text)
-    lines = [line.lstrip(" \t") for line in text.split("\n")]
-    if multiline:
-        lines = [line for line in lines if line.strip(" \t")]
+    if "\n" not in text:  # the usual case: one line
+        lines = [text.lstrip(" \t") if multiline else text.strip(" \t")]
+    elif multiline:
+        lines = [line.lstrip(" \t") for line in text.split("\n") if line.strip(" \t")]
     else:
-        lines = [" ".join(line.strip(" \t") for line in lines if line.strip(" \t"))]
+        lines = [" ".join(line.strip(" \t") for line in text.split("\n") if line.strip(" \t"))]
     for number, line in enumerate(lines):
+        if not line or (line[0] not in _MAY_START_LINE and not line[0].isdecimal()):
+            continue  # a letter, most often: nothing can start there
         escaped = escape_line_start(line)
-        if escaped == line and line and (
+        if escaped == line and (
             _BLOCK_START_MORE.match(line) or (number == 0 and _FIRST_LINE_START.match(line))
         ):
             escaped = "\\" + line

@@ -340,7 +340,7 @@ def neutralise(
     return text
 
 
-_MAY_BE_BLOCK = re.compile(r"(?:^|\n)[^A-Za-z0-9\u0080-\U0010ffff \t\\]|\[\^|\]:|<")
+_MAY_BE_BLOCK = re.compile(r"<|\]:|\[\^|(?:^|\n)[^\w \t\\]")
 """Whether a confined text needs the full parse that proves it is inline content only: a line
 that starts with a mark (not a letter, a digit or an escape), a possible definition, HTML."""
 
