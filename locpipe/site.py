@@ -247,20 +247,23 @@ def _apply(text: str, rewrites: list[tuple[int, int, str]]) -> str:
 
 def _inline_only(text: str) -> bool:
     """Whether a piece of Markdown is one paragraph of inline content: no other block, no
-    reference or footnote definition, no HTML block."""
-    depth = 0
+    reference or footnote definition, no HTML block, no rule.
+
+    >>> _inline_only("a *b* <br> [c](d)"), _inline_only("a\\n- b"), _inline_only("[a]: b")
+    (True, False, False)
+    """
+    paragraphs = 0
     for event in pyromark.events(text, options=OPTIONS):
-        if isinstance(event, dict):
-            if "Start" in event or "End" in event:
-                tag = _block_tag(event.get("Start", event.get("End")))
-                if tag is None:
-                    continue
-                if tag != "Paragraph" or ("Start" in event) == bool(depth):
-                    return False
-                depth += 1 if "Start" in event else -1
-            elif "Html" in event:
+        if event == "Rule":
+            return False
+        if not isinstance(event, dict):
+            continue
+        if "Start" in event:
+            tag = _block_tag(event["Start"])
+            if tag is not None and (tag != "Paragraph" or paragraphs):
                 return False
-        elif event in ("Rule",):
+            paragraphs += tag == "Paragraph"
+        elif "Html" in event:
             return False
     return not pyromark.reference_definitions(text)
 
