@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -27,7 +28,7 @@ from .config import Config, OutputLayout
 from .errors import ContentError
 from .model import Article, Key, Summary, Unit, UnitKind
 from .publish import Decision, Shown
-from .render import confine
+from .render import confine, strip_front_matter
 from .segment import (
     OPTIONS,
     MarkupSpan,
@@ -364,6 +365,96 @@ def neutralised(article: Article, texts: Mapping[Key, str]) -> dict[Key, str]:
                               multiline=unit.multiline if unit else True,
                               definitions=definitions)
     return out
+
+
+# -- the last guard: the page itself ------------------------------------------------------
+
+_ACTIVE_ELEMENTS = frozenset({"script", "meta", "base", "form", "object", "embed", "iframe",
+                              "frame", "frameset", "applet", "link", "style", "svg", "math",
+                              "template", "portal"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "srcset", "poster",
+                             "background", "xlink:href", "codebase", "ping"})
+_MAY_BE_ACTIVE = re.compile(
+    r"<(?:script|meta|base|form|object|embed|i?frame|frameset|applet|link|style|svg|math"
+    r"|template|portal)\b|\bon[a-z]+\s*=",
+    re.IGNORECASE,
+)
+_URL_VALUE = re.compile(
+    r"""\b(?:href|src|action|formaction|data|srcset|poster|background|codebase|ping)"""
+    r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
+    re.IGNORECASE,
+)
+"""Whether a page body can hold anything :func:`active_content` finds (most have nothing):
+an element or handler it looks for, or a URL that is not safe once entities are decoded."""
+
+
+def _may_be_active(html: str) -> bool:
+    if _MAY_BE_ACTIVE.search(html):
+        return True
+    for match in _URL_VALUE.finditer(html):
+        value = match.group(1) or match.group(2) or match.group(3) or ""
+        if not safe_url(unescape(value) if "&" in value else value):
+            return True
+    return False
+
+
+class _ActiveReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _ACTIVE_ELEMENTS:
+            self.found.add(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.add(f"<{tag} {name}>")
+            elif name in _URL_ATTRIBUTES and value is not None and not safe_url(value):
+                self.found.add(f"<{tag} {name}={value}>")
+
+    handle_startendtag = handle_starttag
+
+
+def active_content(html: str) -> frozenset[str]:
+    """What in HTML can run script or send the reader elsewhere unasked, as a browser parses
+    it: script-like elements (``script``, ``meta``, ``base``, ``form``, ``iframe``...), event
+    handler attributes, and URLs to anything but relative, web, mail and phone addresses.
+
+    >>> sorted(active_content('<p>a <img src=x onerror=alert(1)> &lt;script></p>'))
+    ['<img onerror>']
+    """
+    if not _may_be_active(html):
+        return frozenset()
+    reader = _ActiveReader()
+    reader.feed(html)
+    reader.close()
+    return frozenset(reader.found)
+
+
+@lru_cache(maxsize=64)  # asked once for every locale of an article
+def _source_active(markdown: str) -> frozenset[str]:
+    return active_content(markdown_to_html(markdown))
+
+
+def check_page(article: Article, body: str, locale: str) -> None:
+    """Refuse a page whose body can do what its source article cannot.
+
+    Translations are made safe before they reach the page (:func:`neutralise`); this reads
+    the final HTML once more, as a browser would, so that a way round that nobody has
+    thought of yet is an error that names the article, never a published page.
+    """
+    if locale == article.lang:
+        return
+    added = active_content(body)
+    if added:
+        added -= _source_active(strip_front_matter(article.text))
+    if added:
+        raise ContentError(
+            f"the {locale} page would get {', '.join(sorted(added))} from a translation, "
+            "which its source does not have; it is not published: fix the translation "
+            "(locpipe check shows it) and report this to locpipe's maintainers",
+            article.path, 1,
+        )
 
 
 # -- typography ---------------------------------------------------------------------------
@@ -1017,6 +1108,8 @@ def article_page(
     rules = site.typography
     data = article.front_matter.data if article.front_matter else {}
     body = typeset(markdown_to_html(markdown_body), lang=locale, rules=rules)
+    if any("<" in text or "[" in text for text in texts.values()):
+        check_page(article, body, locale)  # only HTML, autolinks and links can do anything
     heading = None
     lifted = _LEADING_H1.match(body)
     if lifted is not None:

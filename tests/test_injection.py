@@ -134,7 +134,7 @@ def test_an_untranslated_link_title_keeps_its_definition_in_html() -> None:
 
 PIECES = (
     "# ", "## ", "> ", ">", "- ", "+ ", "* ", "1. ", "2) ", "```", "~~~", "    ", "\t", "---",
-    "===", "***", "|", "|-|-|", ":-:", "[ ] ", "[x]: ", "[^1]: ", "[docs]: ", "[evil]",
+    "===", "***", "|", "|-|-|", ":-:", "[ ] ", "[x]: ", "[^1]: ", "[docs]: ", "[evil]: ", "[evil]",
     "[docs]", "[pies]", "[", "]", "(", ")", "](", "![", "!", "<", ">", "\\", "\\\\", "\"",
     "'", "`", "*", "_", "&", "&lt;", "&#60;", "&#106;", "&amp;", "&quot;", "\n", "\r",
     "\r\n", " ", "  ", "word", "słowo", ":", "javascript:alert(1)", "vbscript:x",
@@ -212,3 +212,33 @@ def test_confined_text_reads_as_typed_in_markdown() -> None:
         assert markdown_to_html(confine(typed, UnitKind.PARAGRAPH)).strip() == \
             f"<p>{typed}</p>".replace(">", "&gt;").replace("<p&gt;", "<p>").replace(
                 "</p&gt;", "</p>")
+
+
+# -- the last guard: a page that could do more than its source is refused -----------------
+
+
+def test_a_page_that_would_do_more_than_its_source_is_refused() -> None:
+    """Were a way round the escaping ever found, the page is an error, never published."""
+    from locpipe.errors import ContentError
+    from locpipe.site import Site, article_page, check_page
+
+    check_page(SOURCE, HTML_BASE, "en")  # the source's own page: nothing added
+    for body in ('<p><img src=x onerror="alert(1)"></p>',
+                 '<p><a href="java\tscript:alert(1)">x</a></p>',
+                 '<p><a href="javascript&colon;alert(1)">x</a></p>',
+                 '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+                 "<p><iframe srcdoc=x></iframe></p>"):
+        with pytest.raises(ContentError, match="from a translation, which its source"):
+            check_page(SOURCE, body, "en")
+    check_page(SOURCE, '<p>&lt;img src=x onerror="alert(1)"> on=1</p>', "en")
+
+    from locpipe.config import Config
+    from locpipe.publish import Decision, PublishPolicy
+
+    config = Config(root=Path("/nonexistent"), source_locale="pl", locales=("pl", "en"))
+    decision = Decision("a", "content/a.md", "en", True, PublishPolicy.FALLBACK, 1, {}, {})
+    with pytest.raises(ContentError) as raised:
+        article_page(Site.from_config(config), SOURCE, "Hi <script>alert(1)</script>",
+                     decision=decision, texts={("x", "y"): "<b>"},
+                     files={"en": "en/a.html", "pl": "pl/a.html"}, index="en/index.html")
+    assert str(raised.value).startswith("content/a.md:1: the en page would get <script>")

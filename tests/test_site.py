@@ -214,7 +214,8 @@ def test_markup_nested_deeper_than_the_passes_is_all_shown_as_typed() -> None:
     (UnitKind.PARAGRAPH, True, "a\n\n  \nb", "a\nb"),
     (UnitKind.PARAGRAPH, True, ">x\n--\n:-|-", "\\>x\n\\--\n\\:-|-"),
     (UnitKind.LIST_ITEM, True, "[ ] box", "\\[ ] box"),
-    (UnitKind.PARAGRAPH, True, "a\n<DIV class=x>\n<abbr>b</abbr>", "a\n\\<DIV class=x>\n<abbr>b</abbr>"),
+    (UnitKind.PARAGRAPH, True, "a\n<DIV class=x>\n<abbr>b</abbr>",
+     "a\n\\<DIV class=x>\n<abbr>b</abbr>"),
 ])
 def test_confine_escapes_what_would_leave_the_unit(
     kind: UnitKind, multiline: bool, typed: str, expected: str
