@@ -374,26 +374,27 @@ _ACTIVE_ELEMENTS = frozenset({"script", "meta", "base", "form", "object", "embed
                               "template", "portal"})
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "srcset", "poster",
                              "background", "xlink:href", "codebase", "ping"})
-_MAY_BE_ACTIVE = re.compile(
+_ELEMENT = re.compile(
     r"<(?:script|meta|base|form|object|embed|i?frame|frameset|applet|link|style|svg|math"
-    r"|template|portal)\b|\bon[a-z]+\s*=",
-    re.IGNORECASE,
+    r"|template|portal)\b", re.IGNORECASE,
 )
-_URL_VALUE = re.compile(
-    r"""\b(?:href|src|action|formaction|data|srcset|poster|background|codebase|ping)"""
-    r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
-    re.IGNORECASE,
-)
-"""Whether a page body can hold anything :func:`active_content` finds (most have nothing):
-an element or handler it looks for, or a URL that is not safe once entities are decoded."""
+_HANDLER = re.compile(r"[oO][nN][a-zA-Z]+[ \t\r\n\f]*=")
+_ATTRIBUTE_VALUE = re.compile(r"""=[ \t\r\n\f]*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
 
 
 def _may_be_active(html: str) -> bool:
-    if _MAY_BE_ACTIVE.search(html):
+    """Whether a page body can hold anything :func:`active_content` finds; most have nothing,
+    told by plain string searches (a page is parsed only when this says yes): an element it
+    looks for, ``on...=`` after a space, a slash or a quote, an attribute value that is not a
+    safe URL once entities are decoded (a title with a colon says yes too: it is parsed)."""
+    if _ELEMENT.search(html):
         return True
-    for match in _URL_VALUE.finditer(html):
+    for match in _HANDLER.finditer(html):
+        if match.start() and html[match.start() - 1] in " \t\r\n\f/\"'":
+            return True
+    for match in _ATTRIBUTE_VALUE.finditer(html):
         value = match.group(1) or match.group(2) or match.group(3) or ""
-        if not safe_url(unescape(value) if "&" in value else value):
+        if (":" in value or "&" in value) and not safe_url(unescape(value)):
             return True
     return False
 
