@@ -83,12 +83,13 @@ def test_a_translation_cannot_define_or_redefine_a_reference(where: str,
                                                              definition: str) -> None:
     """A definition in one unit, uses in another (issue #20, 1): no link goes anywhere new."""
     translations = {key(where): definition,
-                    key("Ostatni"): "Click [here][evil], ![pic][evil], [docs] and [x][docs]."}
+                    key("Ostatni"): "Click [here][evil], ![pic][evil], [docs] and [x][docs].",
+                    key("Zwierzę"): "[cell][evil] ![cell][evil] [docs]"}
     if where == "Akapit":
         translations[key("Przypis")] = "Click [here][evil] and [docs]."
     assert problems(translations, []) == []
     html = page_html(SOURCE, translations)
-    assert html.count('href="https://example.org/docs"') >= 2  # the source's own label
+    assert html.count('href="https://example.org/docs"') >= 3  # the source's own label
     assert 'src="pies.png"' in html
 
 
@@ -199,6 +200,7 @@ def test_render_publishes_no_hostile_translation(hostile_project: Path) -> None:
     for number, payload in enumerate(PAYLOADS):
         page = (build / f"en/a{number}.html").read_text(encoding="utf-8")
         markdown = (build / f"en/a{number}.md").read_text(encoding="utf-8")
+        assert "Nagłówek" not in page  # translated: the payload is on the page, as text
         assert scan(page) - source_page == {}, payload
         assert scan(markdown_html(markdown)) - source_markdown == {}, payload
         assert skeleton(page) == skeleton((build / "pl/a0.html").read_text(encoding="utf-8"))
