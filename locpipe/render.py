@@ -149,12 +149,14 @@ def confine(text: str, kind: UnitKind, *, multiline: bool = True) -> str:
     """
     if "\r" in text:
         text = _LINE_ENDING.sub("\n", text)
+    # A one-line unit is stripped of all white space, as `_format` strips it: a backslash
+    # must not end up last after that.
     if "\n" not in text:  # the usual case: one line
-        lines = [text.lstrip(" \t") if multiline else text.strip(" \t")]
+        lines = [text.lstrip(" \t") if multiline else text.strip()]
     elif multiline:
         lines = [line.lstrip(" \t") for line in text.split("\n") if line.strip(" \t")]
     else:
-        lines = [" ".join(line.strip(" \t") for line in text.split("\n") if line.strip(" \t"))]
+        lines = [" ".join(line.strip() for line in text.split("\n") if line.strip())]
     for number, line in enumerate(lines):
         if not line or (line[0] not in _MAY_START_LINE and not line[0].isdecimal()):
             continue  # a letter, most often: nothing can start there

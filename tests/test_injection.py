@@ -138,7 +138,8 @@ PIECES = (
     "===", "***", "|", "|-|-|", ":-:", "[ ] ", "[x]: ", "[^1]: ", "[docs]: ", "[evil]: ", "[evil]",
     "[docs]", "[pies]", "[", "]", "(", ")", "](", "![", "!", "<", ">", "\\", "\\\\", "\"",
     "'", "`", "*", "_", "&", "&lt;", "&#60;", "&#106;", "&amp;", "&quot;", "\n", "\r",
-    "\r\n", " ", "  ", "word", "słowo", ":", "javascript:alert(1)", "vbscript:x",
+    "\r\n", " ", "  ", "\u00a0", "\u2003", "\u2028", "\x0b", "\x0c", "word", "słowo", ":",
+    "javascript:alert(1)", "vbscript:x",
     "data:text/html,x", "https://ok.example/", "<script>alert(1)</script>", "<script>",
     "<img src=x onerror=alert(1)>", "<div>", "</div>", "<!--", "-->", "<?", "<![CDATA[",
     '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', "<iframe>",
@@ -151,6 +152,9 @@ hostile = st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map("".join
 
 @given(unit=st.sampled_from(UNITS), text=hostile)
 @example(unit=UNITS[0], text="[x]: /<script>alert(1)</script>")
+@example(unit=next(u for u in UNITS if u.kind is UnitKind.IMAGE_ALT), text="a\\\u00a0")
+@example(unit=next(u for u in UNITS if u.kind is UnitKind.LINK_TITLE), text="a\\\u2003")
+@example(unit=next(u for u in UNITS if u.kind is UnitKind.TABLE_CELL), text="a\\\x0c")
 def test_no_hostile_translation_of_one_unit_changes_the_page(unit: Unit, text: str) -> None:
     assert problems({unit.key: text}, [unit]) == []
 
