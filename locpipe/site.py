@@ -360,7 +360,7 @@ def neutralised(article: Article, texts: Mapping[Key, str]) -> dict[Key, str]:
             out[key] = text
             continue
         if definitions is None:
-            definitions = reference_urls(article.text)
+            definitions = reference_urls(strip_front_matter(article.text))
         out[key] = neutralise(key[1], text, kind=unit.kind if unit else None,
                               multiline=unit.multiline if unit else True,
                               definitions=definitions)
