@@ -208,6 +208,10 @@ def test_render_publishes_no_hostile_translation(hostile_project: Path) -> None:
         assert scan(page) - source_page == {}, payload
         assert scan(markdown_html(markdown)) - source_markdown == {}, payload
         assert skeleton(page) == skeleton((build / "pl/a0.html").read_text(encoding="utf-8"))
+    # Titles and descriptions, translated as the payloads too, are text on the index pages.
+    index = (build / "en/index.html").read_text(encoding="utf-8")
+    assert "[evil]: javascript:alert(1)" in index
+    assert scan(index) - scan((build / "pl/index.html").read_text(encoding="utf-8")) == {}
 
 
 def test_confined_text_reads_as_typed_in_markdown() -> None:
