@@ -167,7 +167,7 @@ def confine(text: str, kind: UnitKind, *, multiline: bool = True) -> str:
             escaped = "\\" + line
         lines[number] = escaped
     text = "\n".join(lines)
-    if text.startswith("[") and pyromark.reference_definitions(text):
+    if text.startswith("[") and "]:" in text and pyromark.reference_definitions(text):
         text = "\\" + text  # a link reference definition: a paragraph may start with one
     if kind is UnitKind.HEADING and not multiline:
         text = _CLOSING_HASHES.sub(lambda m: "\\" + m.group(), text)
@@ -188,8 +188,14 @@ def _escape(text: str, chars: str) -> str:
     >>> _escape("a\\|b|c\\", "|")
     'a\\|b\\|c\\\\'
     """
-    if "\\" not in text and not (chars and any(c in text for c in chars)):
-        return text
+    if "\\" not in text:
+        if not chars:
+            return text
+        for char in chars:
+            if char in text:
+                break
+        else:
+            return text
     pattern = _ESCAPERS.get(chars)
     if pattern is None:
         target = f"|([{re.escape(chars)}])" if chars else ""

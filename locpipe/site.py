@@ -266,7 +266,7 @@ def _inline_only(text: str) -> bool:
             paragraphs += tag == "Paragraph"
         elif "Html" in event:
             return False
-    return not pyromark.reference_definitions(text)
+    return "]:" not in text or not pyromark.reference_definitions(text)
 
 
 def _block_tag(value: object) -> str | None:
@@ -339,14 +339,22 @@ def neutralise(
             text = _apply(text, rewrites)
         else:
             return _all_text(translation, kind, multiline)  # nested deeper than the passes
-    if _MAY_BE_BLOCK.search(text) and not _inline_only(text):
+    if _may_be_block(text) and not _inline_only(text):
         return _all_text(translation, kind, multiline)
     return text
 
 
-_MAY_BE_BLOCK = re.compile(r"<|\]:|\[\^|(?:^|\n)[^\w \t\\]")
-"""Whether a confined text needs the full parse that proves it is inline content only: a line
-that starts with a mark (not a letter, a digit or an escape), a possible definition, HTML."""
+def _may_be_block(text: str) -> bool:
+    """Whether a confined text needs the full parse that proves it is inline content only:
+    HTML, a possible definition, or a line that starts with a mark (not a letter, a digit, a
+    space or an escape). Told by string tests: this is asked of every translation."""
+    if "<" in text or "]:" in text or "[^" in text:
+        return True
+    if "\n" not in text:
+        first = text[:1]
+        return bool(first) and not (first.isalnum() or first in " \t\\_")
+    return any(line and not (line[0].isalnum() or line[0] in " \t\\_")
+               for line in text.split("\n"))
 
 
 def neutralised(article: Article, texts: Mapping[Key, str]) -> dict[Key, str]:
