@@ -19,35 +19,38 @@ from .model import Article, Key, Unit, UnitKind
 
 # Text at the start of a line that would turn a paragraph line into another block.
 _BLOCK_START = re.compile(
-    r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t]|$)"
-    r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
-    r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
+    r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t\v\f]|$)"
+    r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t\v\f]|$)"
+    r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t\v\f]*$|(?:[-*_][ \t\v\f]*){3,}$))"
 )
 _MAY_START_BLOCK = frozenset(" #-+*>`~=_")
 """The first characters `_BLOCK_START` can match, but for digits (``\\d``: ``isdecimal()``)."""
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _LINE_ENDING = re.compile(r"\r\n?")
+_SPACE = " \t\v\f"
+"""What pulldown-cmark skips before a block's content (a vertical tab after ``#`` or after a
+footnote's label still starts a heading), beside the spaces and tabs of CommonMark."""
 # What else, at the start of a line of a translation, could start a block: a block quote
 # (no space needed), a fence of any length, a setext underline, a footnote definition, a
 # table's delimiter row, an HTML block (kinds 1 to 6 of CommonMark, which can interrupt a
 # paragraph).
 _BLOCK_START_MORE = re.compile(
-    r"(?:>|`{3}|~{3}|-+[ \t]*$|\[\^(?:[^\]\\]|\\.)*\]:"
-    r"|\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$"
-    r"|<(?:(?:script|pre|style|textarea)(?:[ \t>]|$)|!--|\?|![A-Za-z]|!\[CDATA\["
+    r"(?:>|`{3}|~{3}|-+[ \t\v\f]*$|\[\^(?:[^\]\\]|\\.)*\]:"
+    r"|\|?[ \t\v\f]*:?-+:?[ \t\v\f]*(?:\|[ \t\v\f]*:?-+:?[ \t\v\f]*)*\|?[ \t\v\f]*$"
+    r"|<(?:(?:script|pre|style|textarea)(?:[ \t\v\f>]|$)|!--|\?|![A-Za-z]|!\[CDATA\["
     r"|/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup"
     r"|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset"
     r"|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol"
     r"|optgroup|option|p|param|search|section|source|summary|table|tbody|td|tfoot|th|thead"
-    r"|title|tr|track|ul)(?:[ \t>]|/>|$)))",
+    r"|title|tr|track|ul)(?:[ \t\v\f>]|/>|$)))",
     re.IGNORECASE,
 )
 # A line that is one HTML tag and nothing else (kind 7): a block only where a paragraph
 # would start, so only the first line of a translation; or a task-list box.
 _FIRST_LINE_START = re.compile(
-    r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t][^<>]*)?/?>[ \t]*$|\[[ xX]\](?:[ \t]|$)"
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t\v\f][^<>]*)?/?>[ \t\v\f]*$|\[[ xX]\](?:[ \t\v\f]|$)"
 )
-_CLOSING_HASHES = re.compile(r"(?:^|(?<=[ \t]))#+[ \t]*$")
+_CLOSING_HASHES = re.compile(r"(?:^|(?<=[ \t\v\f]))#+[ \t\v\f]*$")
 _ESCAPERS: dict[str, re.Pattern[str]] = {}
 _MAY_START_LINE = frozenset(" #-+*>`~=_<[|:")
 """The first characters the patterns above can match, but for digits."""
@@ -152,9 +155,9 @@ def confine(text: str, kind: UnitKind, *, multiline: bool = True) -> str:
     # A one-line unit is stripped of all white space, as `_format` strips it: a backslash
     # must not end up last after that.
     if "\n" not in text:  # the usual case: one line
-        lines = [text.lstrip(" \t") if multiline else text.strip()]
+        lines = [text.lstrip(_SPACE) if multiline else text.strip()]
     elif multiline:
-        lines = [line.lstrip(" \t") for line in text.split("\n") if line.strip(" \t")]
+        lines = [line.lstrip(_SPACE) for line in text.split("\n") if line.strip(_SPACE)]
     else:
         lines = [" ".join(line.strip() for line in text.split("\n") if line.strip())]
     for number, line in enumerate(lines):

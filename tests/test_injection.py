@@ -155,6 +155,8 @@ hostile = st.lists(st.sampled_from(PIECES), min_size=1, max_size=14).map("".join
 @example(unit=next(u for u in UNITS if u.kind is UnitKind.IMAGE_ALT), text="a\\\u00a0")
 @example(unit=next(u for u in UNITS if u.kind is UnitKind.LINK_TITLE), text="a\\\u2003")
 @example(unit=next(u for u in UNITS if u.kind is UnitKind.TABLE_CELL), text="a\\\x0c")
+@example(unit=next(u for u in UNITS if u.kind is UnitKind.FOOTNOTE), text="\x0b# ")
+@example(unit=UNITS[0], text="#\x0b<img src=x onerror=alert(1)>")
 def test_no_hostile_translation_of_one_unit_changes_the_page(unit: Unit, text: str) -> None:
     assert problems({unit.key: text}, [unit]) == []
 
