@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pyromark
 import yaml
 
 from .config import bcp47
@@ -19,13 +20,41 @@ from .model import Article, Key, Unit, UnitKind
 
 # Text at the start of a line that would turn a paragraph line into another block.
 _BLOCK_START = re.compile(
-    r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t]|$)"
-    r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t]|$)"
-    r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t]*$|(?:[-*_][ \t]*){3,}$))"
+    r"^(?P<indent>[ ]{0,3})(?:(?P<mark>#{1,6}|[-+*]|>)(?=[ \t\v\f]|$)"
+    r"|(?P<num>\d{1,9})(?P<delim>[.)])(?=[ \t\v\f]|$)"
+    r"|(?P<fence>```(?!.*`)|~~~)|(?P<rule>[=]+[ \t\v\f]*$|(?:[-*_][ \t\v\f]*){3,}$))"
 )
 _MAY_START_BLOCK = frozenset(" #-+*>`~=_")
 """The first characters `_BLOCK_START` can match, but for digits (``\\d``: ``isdecimal()``)."""
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_LINE_ENDING = re.compile(r"\r\n?")
+_SPACE = " \t\v\f"
+"""What pulldown-cmark skips before a block's content (a vertical tab after ``#`` or after a
+footnote's label still starts a heading), beside the spaces and tabs of CommonMark."""
+# What else, at the start of a line of a translation, could start a block: a block quote
+# (no space needed), a fence of any length, a setext underline, a footnote definition, a
+# table's delimiter row, an HTML block (kinds 1 to 6 of CommonMark, which can interrupt a
+# paragraph).
+_BLOCK_START_MORE = re.compile(
+    r"(?:>|`{3}|~{3}|-+[ \t\v\f]*$|\[\^(?:[^\]\\]|\\.)*\]:"
+    r"|\|?[ \t\v\f]*:?-+:?[ \t\v\f]*(?:\|[ \t\v\f]*:?-+:?[ \t\v\f]*)*\|?[ \t\v\f]*$"
+    r"|<(?:(?:script|pre|style|textarea)(?:[ \t\v\f>]|$)|!--|\?|![A-Za-z]|!\[CDATA\["
+    r"|/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup"
+    r"|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset"
+    r"|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol"
+    r"|optgroup|option|p|param|search|section|source|summary|table|tbody|td|tfoot|th|thead"
+    r"|title|tr|track|ul)(?:[ \t\v\f>]|/>|$)))",
+    re.IGNORECASE,
+)
+# A line that is one HTML tag and nothing else (kind 7): a block only where a paragraph
+# would start, so only the first line of a translation; or a task-list box.
+_FIRST_LINE_START = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t\v\f][^<>]*)?/?>[ \t\v\f]*$|\[[ xX]\](?:[ \t\v\f]|$)"
+)
+_CLOSING_HASHES = re.compile(r"(?:^|(?<=[ \t\v\f]))#+[ \t\v\f]*$")
+_ESCAPERS: dict[str, re.Pattern[str]] = {}
+_MAY_START_LINE = frozenset(" #-+*>`~=_<[|:")
+"""The first characters the patterns above can match, but for digits."""
 _UNESCAPED_QUOTE = re.compile(r"(?<!\\)([\"'()])")
 
 
@@ -62,9 +91,7 @@ def render_markdown(
             text = wrap(unit, text) if wrap else text
             if text != source:
                 edits.append((unit.start, unit.end, text))
-        elif mark_fallback and locale != article.lang and unit.kind not in (
-            UnitKind.IMAGE_ALT, UnitKind.FRONT_MATTER
-        ):
+        elif mark_fallback and locale != article.lang and unit.kind not in _ATTRIBUTES:
             source = data[unit.start : unit.end].decode()
             edits.append((unit.start, unit.end, _lang_span(source, bcp47(article.lang))))
     if toml:  # lang as HTML and Hugo write it (en-GB); the locale is en_GB for gettext
@@ -80,6 +107,10 @@ def render_markdown(
     out.append(data[cursor:].decode())
     prefix = "" if not article.bom else "\ufeff"
     return prefix + "".join(out)
+
+
+_ATTRIBUTES = frozenset({UnitKind.IMAGE_ALT, UnitKind.LINK_TITLE, UnitKind.FRONT_MATTER})
+"""Units whose text becomes an attribute's value or page data, never HTML: no ``<span>``."""
 
 
 def _lang_span(text: str, lang: str) -> str:
@@ -103,6 +134,86 @@ def _format(unit: Unit, text: str, newline: str) -> str:
     if unit.label is not None:
         return f"{text}][{unit.label}]"
     return text
+
+
+def confine(text: str, kind: UnitKind, *, multiline: bool = True) -> str:
+    r"""A translation made into inline content of its unit and nothing else.
+
+    Whatever would start or end a block (on any line), define a reference or a footnote,
+    or close the construct the unit sits in (a table cell's ``|``, alt text's ``]``, a
+    title's quote, a trailing backslash that would escape what follows the unit) is
+    backslash-escaped, so it reads as the text typed. Leading spaces and tabs (indented
+    code), blank lines (a new paragraph) and carriage returns (line endings to Markdown)
+    are dropped; a one-line unit has its lines joined. Idempotent.
+
+    >>> confine("    <img src=x>", UnitKind.HEADING, multiline=False)
+    '\\<img src=x>'
+    >>> confine("a\n```\nb", UnitKind.PARAGRAPH)
+    'a\n\\```\nb'
+    >>> confine("x] y", UnitKind.IMAGE_ALT, multiline=False)
+    'x\\] y'
+    """
+    if "\r" in text:
+        text = _LINE_ENDING.sub("\n", text)
+    # A one-line unit is stripped of all white space, as `_format` strips it: a backslash
+    # must not end up last after that.
+    if "\n" not in text:  # the usual case: one line
+        lines = [text.lstrip(_SPACE) if multiline else text.strip()]
+    elif multiline:
+        lines = [line.lstrip(_SPACE) for line in text.split("\n") if line.strip(_SPACE)]
+    else:
+        lines = [" ".join(line.strip() for line in text.split("\n") if line.strip())]
+    for number, line in enumerate(lines):
+        if not line or (line[0] not in _MAY_START_LINE and not line[0].isdecimal()):
+            continue  # a letter, most often: nothing can start there
+        escaped = escape_line_start(line)
+        if escaped == line and (
+            _BLOCK_START_MORE.match(line) or (number == 0 and _FIRST_LINE_START.match(line))
+        ):
+            escaped = "\\" + line
+        lines[number] = escaped
+    text = "\n".join(lines)
+    if text.startswith("[") and "]:" in text and pyromark.reference_definitions(text):
+        text = "\\" + text  # a link reference definition: a paragraph may start with one
+    if kind is UnitKind.HEADING and not multiline:
+        text = _CLOSING_HASHES.sub(lambda m: "\\" + m.group(), text)
+    closing = _CLOSERS.get(kind, "")
+    return _escape(text, closing)
+
+
+_CLOSERS = {
+    UnitKind.TABLE_HEADER: "|", UnitKind.TABLE_CELL: "|", UnitKind.IMAGE_ALT: "[]",
+    UnitKind.LINK_TITLE: "\"'()",
+}
+"""What would close the construct a unit of each kind sits in."""
+
+
+def _escape(text: str, chars: str) -> str:
+    r"""Backslash-escape ``chars`` where not escaped already, and a backslash at the end.
+
+    >>> _escape("a\\|b|c\\", "|")
+    'a\\|b\\|c\\\\'
+    """
+    if "\\" not in text:
+        if not chars:
+            return text
+        for char in chars:
+            if char in text:
+                break
+        else:
+            return text
+    pattern = _ESCAPERS.get(chars)
+    if pattern is None:
+        target = f"|([{re.escape(chars)}])" if chars else ""
+        pattern = _ESCAPERS[chars] = re.compile(rf"\\(?:[\s\S]|\Z){target}")
+
+    def fix(match: re.Match[str]) -> str:
+        found = match.group()
+        if found == "\\":
+            return "\\\\"  # a lone backslash at the end would escape what follows
+        return found if found[0] == "\\" else "\\" + found
+
+    return pattern.sub(fix, text)
 
 
 def escape_line_start(line: str) -> str:

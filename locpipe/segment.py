@@ -12,7 +12,7 @@ import enum
 import functools
 import re
 import tomllib
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -1003,26 +1003,60 @@ class MarkupSpan:
     """The raw HTML, or the destination as the parser read it (entities decoded)."""
 
 
-def markup_spans(text: str) -> list[MarkupSpan]:
-    """List the raw HTML, links and images of a piece of Markdown with their positions."""
+def markup_spans(
+    text: str, definitions: Mapping[str, str] | None = None
+) -> list[MarkupSpan]:
+    """List the raw HTML, links and images of a piece of Markdown with their positions.
+
+    ``definitions`` (normalised label -> URL) resolves reference links whose definition is
+    elsewhere in the article, as they will resolve on the page.
+    """
     data = text.encode("utf-8")
+    ascii_only = len(data) == len(text)
+    # Byte offsets to character offsets, counted on from the last one (events come in
+    # order but for a container's end): linear in the text, not in text x spans.
+    at_byte, at_char = 0, 0
 
     def chars(offset: int) -> int:
-        return len(data[:offset].decode("utf-8", errors="ignore"))
+        nonlocal at_byte, at_char
+        if ascii_only:
+            return offset
+        if offset < at_byte:
+            at_byte, at_char = 0, 0
+        at_char += len(data[at_byte:offset].decode("utf-8", errors="ignore"))
+        at_byte = offset
+        return at_char
+
+    callback = None
+    if definitions:
+        def callback(link: Any) -> tuple[str, str] | None:
+            url = definitions.get(normalize_label(link["reference"]))
+            return None if url is None else (url, "")
 
     spans = []
-    for found, span in pyromark.events_with_range(text, options=OPTIONS):
+    for found, span in pyromark.events_with_range(text, options=OPTIONS,
+                                                  broken_link_callback=callback):
         event: Any = found
-        start, end = chars(span["start"]), chars(span["end"])
-        if isinstance(event, dict) and "Start" in event and _tag(event["Start"]) in (
-            "Link", "Image"
-        ):
+        if not isinstance(event, dict):
+            continue
+        if "Start" in event and _tag(event["Start"]) in ("Link", "Image"):
+            start, end = chars(span["start"]), chars(span["end"])
             tag = _tag(event["Start"])
             value = event["Start"][tag]
             kind = SpanKind.IMAGE if tag == "Image" else SpanKind.LINK
             if tag == "Link" and value["link_type"] in ("Autolink", "Email"):
                 kind = SpanKind.AUTOLINK
             spans.append(MarkupSpan(kind, start, end, value["dest_url"]))
-        elif isinstance(event, dict) and ("InlineHtml" in event or "Html" in event):
+        elif "InlineHtml" in event or "Html" in event:
+            start, end = chars(span["start"]), chars(span["end"])
             spans.append(MarkupSpan(SpanKind.HTML, start, end, text[start:end]))
     return spans
+
+
+def reference_urls(text: str) -> dict[str, str]:
+    """The destinations of a Markdown text's link reference definitions, by normalised label
+    (the first definition of a label wins, as on the page)."""
+    found: dict[str, str] = {}
+    for label, definition in pyromark.reference_definitions(text).items():
+        found.setdefault(normalize_label(label), definition["dest"])
+    return found

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +21,7 @@ import babel
 import babel.dates
 import babel.numbers
 import jinja2
+import pyromark
 from markupsafe import Markup, escape
 
 from . import links
@@ -28,7 +30,15 @@ from .dates import as_date
 from .errors import ContentError
 from .model import Article, Key, Summary, Unit, UnitKind
 from .publish import Decision, Shown
-from .segment import SpanKind, markdown_to_html, markup_spans
+from .render import confine, strip_front_matter
+from .segment import (
+    OPTIONS,
+    MarkupSpan,
+    SpanKind,
+    markdown_to_html,
+    markup_spans,
+    reference_urls,
+)
 
 # -- output paths -------------------------------------------------------------------------
 
@@ -131,74 +141,174 @@ class _TagReader(HTMLParser):
         self.tags.append(("/" + tag, ()))
 
 
-def _tags(fragment: str) -> list[tuple[str, tuple[tuple[str, str | None], ...]]]:
+@lru_cache(maxsize=4096)  # a document repeats its tags: each is parsed once
+def _tag_of(fragment: str) -> tuple[str, tuple[tuple[str, str | None], ...]] | None:
+    """The one tag a fragment of HTML is, as a browser reads it; None if it is not one tag."""
+    if not _ONE_TAG.fullmatch(fragment):
+        return None
     reader = _TagReader()
     reader.feed(fragment)
     reader.close()
-    return reader.tags
+    return reader.tags[0] if len(reader.tags) == 1 else None
 
 
-def _same_tag(fragment: str, source_fragments: Sequence[str]) -> str | None:
+_ONE_TAG = re.compile(r"<[^<>]*>")
+_TagKey = tuple[str, tuple[tuple[str, str | None], ...]]
+
+
+def _tag_key(tag: str, attrs: tuple[tuple[str, str | None], ...]) -> _TagKey | None:
+    """What must be equal for a translation's tag to pass as one the source has: the name,
+    and every attribute but the text ones (whose values a translator translates)."""
+    names = [name for name, _ in attrs]
+    if len(set(names)) != len(names):
+        return None  # a repeated attribute: browsers read the first, checks may read another
+    return tag, tuple(sorted((name, None if name in _TEXT_ATTRIBUTES else value)
+                             for name, value in attrs))
+
+
+@dataclass(frozen=True)
+class _SourceMarkup:
+    """What a source unit vouches for: its HTML fragments, its tags and its URLs."""
+
+    html: frozenset[str]
+    tags: frozenset[_TagKey]
+    urls: frozenset[str]
+
+    @classmethod
+    def of(cls, source: str, definitions: Mapping[str, str] | None) -> _SourceMarkup:
+        spans = markup_spans(source, definitions)
+        html = frozenset(s.value for s in spans if s.kind is SpanKind.HTML)
+        tags = set()
+        for fragment in html:
+            parsed = _tag_of(fragment)
+            key = _tag_key(*parsed) if parsed is not None else None
+            if key is not None:
+                tags.add(key)
+        urls = frozenset(s.value for s in spans if s.kind is not SpanKind.HTML)
+        return cls(html, frozenset(tags), urls)
+
+
+def _same_tag(fragment: str, source: _SourceMarkup) -> str | None:
     """A translation's tag rewritten as the source unit has it, text attributes aside.
 
     Allowed only when the source has the same tag with the same attributes, of which
     only ``title``, ``alt`` and the like (text a translator translates) may differ. The
     tag is written anew from what was parsed, so what a browser reads is what was checked.
+    One parse and one look-up a tag, whatever the number of the source's tags.
     """
-    tags = _tags(fragment)
-    if len(tags) != 1 or not re.fullmatch(r"<[^<>]*>", fragment):
+    parsed = _tag_of(fragment)
+    if parsed is None:
         return None
-    tag, attrs = tags[0]
+    tag, attrs = parsed
     if tag.startswith("/"):
-        return f"<{tag}>" if f"<{tag}>" in source_fragments else None
-    for candidate in source_fragments:
-        theirs = _tags(candidate)
-        if len(theirs) != 1 or theirs[0][0] != tag:
-            continue
-        mine, source = dict(attrs), dict(theirs[0][1])
-        if len(mine) == len(attrs) and mine.keys() == source.keys() and all(
-            mine[name] == source[name] or name in _TEXT_ATTRIBUTES for name in mine
-        ):
-            written = "".join(
-                f" {name}" if value is None else f' {name}="{escape(value)}"'
-                for name, value in attrs
-            )
-            return f"<{tag}{written}>"
-    return None
+        return f"<{tag}>" if f"<{tag}>" in source.html else None
+    if _tag_key(tag, attrs) not in source.tags:
+        return None
+    written = "".join(
+        f" {name}" if value is None else f' {name}="{escape(value)}"' for name, value in attrs
+    )
+    return f"<{tag}{written}>"
 
 
-def _rewrites(source: str, translation: str) -> list[tuple[int, int, str]]:
-    """What to replace in a translation so it adds no markup to its source's."""
-    spans = markup_spans(translation)
-    if all(span.kind is not SpanKind.HTML and safe_url(span.value) for span in spans):
-        return []  # no HTML and only safe links: nothing the source needs to vouch for
-    theirs = markup_spans(source)
-    html = [s.value for s in theirs if s.kind is SpanKind.HTML]
-    urls = {s.value for s in theirs if s.kind is not SpanKind.HTML}
+def _rewrites(
+    source: _SourceMarkup, translation: str, spans: Sequence[MarkupSpan]
+) -> list[tuple[int, int, str]]:
+    """What to replace in a translation (whose markup is ``spans``) so it adds no markup to
+    its source's."""
     found = []
     for span in spans:
-        raw = translation[span.start : span.end]
         if span.kind is SpanKind.HTML:
-            if span.value in html:
+            if span.value in source.html:
                 continue
-            rewritten = _same_tag(span.value, html)
+            raw = translation[span.start : span.end]
+            rewritten = _same_tag(span.value, source)
             if rewritten is None:
                 found.append((span.start, span.end, raw.replace("<", "&lt;")))
             elif rewritten != raw:
                 found.append((span.start, span.end, rewritten))
-        elif not safe_url(span.value) and span.value not in urls:
+        elif not safe_url(span.value) and span.value not in source.urls:
             # "[" (after the "!" of an image, "<" of an autolink) escaped: plain text.
+            raw = translation[span.start : span.end]
             at = 1 if span.kind is SpanKind.IMAGE else 0
             found.append((span.start, span.end, raw[:at] + "\\" + raw[at:]))
     return found
 
 
-def neutralise(source: str, translation: str, *, kind: UnitKind | None = None) -> str:
-    r"""Make what a translation adds to its source's markup show as text.
+def _apply(text: str, rewrites: list[tuple[int, int, str]]) -> str:
+    """Replace spans of a text in one pass; a span inside one replaced already is left."""
+    out = []
+    cursor = 0
+    for start, end, replacement in sorted(rewrites):
+        if start < cursor:
+            continue  # inside an element rewritten as a whole (HTML within a link)
+        out.append(text[cursor:start])
+        out.append(replacement)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
 
-    Raw HTML the source unit does not have is escaped, and links and images to a
-    ``javascript:`` (or any other non-web) address the source does not have become
-    plain text. The source's own markup, and ordinary links, are kept.
+
+def _inline_only(text: str) -> bool:
+    """Whether a piece of Markdown is one paragraph of inline content: no other block, no
+    reference or footnote definition, no HTML block, no rule.
+
+    >>> _inline_only("a *b* <br> [c](d)"), _inline_only("a\\n- b"), _inline_only("[a]: b")
+    (True, False, False)
+    """
+    paragraphs = 0
+    for event in pyromark.events(text, options=OPTIONS):
+        if event == "Rule":
+            return False
+        if not isinstance(event, dict):
+            continue
+        if "Start" in event:
+            tag = _block_tag(event["Start"])
+            if tag is not None and (tag != "Paragraph" or paragraphs):
+                return False
+            paragraphs += tag == "Paragraph"
+        elif "Html" in event:
+            return False
+    return "]:" not in text or not pyromark.reference_definitions(text)
+
+
+def _block_tag(value: object) -> str | None:
+    tag = value if isinstance(value, str) else next(iter(value))  # type: ignore[call-overload]
+    return tag if tag in _BLOCKS else None
+
+
+_BLOCKS = frozenset({
+    "Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlock", "List", "Item",
+    "FootnoteDefinition", "Table", "TableHead", "TableRow", "TableCell", "MetadataBlock",
+    "DefinitionList", "DefinitionListTitle", "DefinitionListDefinition",
+})
+_PUNCTUATION = re.compile(r"""([!-/:-@\[-`{-~])""")
+
+
+def _all_text(translation: str, kind: UnitKind | None, multiline: bool) -> str:
+    """A translation shown exactly as typed, every ASCII punctuation mark escaped: nothing in
+    it is Markdown or HTML any more."""
+    return confine(_PUNCTUATION.sub(r"\\\1", translation), kind or UnitKind.PARAGRAPH,
+                   multiline=multiline)
+
+
+def neutralise(
+    source: str,
+    translation: str,
+    *,
+    kind: UnitKind | None = None,
+    multiline: bool = True,
+    definitions: Mapping[str, str] | None = None,
+) -> str:
+    r"""Make a translation the inline content of its unit, adding no markup to its source's.
+
+    First what would change the page's structure is escaped (:func:`render.confine`: block
+    starts on any line, reference and footnote definitions, what would close the unit's
+    construct). Then raw HTML the source unit does not have is escaped, and links and
+    images to a ``javascript:`` (or any other non-web) address the source unit does not
+    have become plain text; reference links are read with the article's ``definitions``
+    (normalised label -> URL), as the page will resolve them. The source's own markup,
+    and ordinary links, are kept. Should the result still not parse as one paragraph of
+    inline content, the whole translation is shown as typed, every mark escaped.
 
     >>> neutralise("Tekst", "Text <script>alert(1)</script>")
     'Text &lt;script>alert(1)&lt;/script>'
@@ -206,34 +316,156 @@ def neutralise(source: str, translation: str, *, kind: UnitKind | None = None) -
     '\\[Text](javascript:alert(1))'
     >>> neutralise("A <br> b", "A <br> b")
     'A <br> b'
+    >>> neutralise("Tekst", "[x]: javascript:alert(1)")
+    '\\[x]: javascript:alert(1)'
     """
-    if kind is UnitKind.IMAGE_ALT:
-        # Alt text sits between "![" and "]": a bracket would end it and start a link.
-        return re.sub(r"(?<!\\)([\[\]])", r"\\\1", translation)
-    if "<" not in translation and "[" not in translation:
-        return translation  # no HTML, no link, no image: nothing to neutralise
     if translation == source:
         return translation  # the source's own markup: nothing added
-    text = translation
-    for _ in range(_MAX_PASSES):
-        rewrites = _rewrites(source, text)
-        if not rewrites:
-            return text
-        # Right to left, so the earlier positions stay valid.
-        for start, end, replacement in sorted(rewrites, reverse=True):
-            text = text[:start] + replacement + text[end:]
-    # Markup nested deeper than the passes undid: show all of it as text.
-    return re.sub(r"([\[\]<>!])", r"\\\1", translation.replace("&", "&amp;"))
+    if not translation.strip():
+        return source  # nothing to show: the source stays, as for an empty translation
+    unit_kind = kind or UnitKind.PARAGRAPH
+    text = confine(translation, unit_kind, multiline=multiline)
+    if kind is UnitKind.LINK_TITLE:
+        return text  # a title is an attribute's text, not Markdown: quotes are all it has
+    if "<" in text or "[" in text:
+        markup: _SourceMarkup | None = None
+        for _ in range(_MAX_PASSES):
+            spans = markup_spans(text, definitions)
+            if all(s.kind is not SpanKind.HTML and safe_url(s.value) for s in spans):
+                break  # no HTML and only safe links: nothing the source needs to vouch for
+            if markup is None:
+                markup = _SourceMarkup.of(source, definitions)
+            rewrites = _rewrites(markup, text, spans)
+            if not rewrites:
+                break
+            text = _apply(text, rewrites)
+        else:
+            return _all_text(translation, kind, multiline)  # nested deeper than the passes
+    if _may_be_block(text) and not _inline_only(text):
+        return _all_text(translation, kind, multiline)
+    return text
+
+
+def _may_be_block(text: str) -> bool:
+    """Whether a confined text needs the full parse that proves it is inline content only:
+    HTML, a possible definition, or a line that starts with a mark (not a letter, a digit, a
+    space or an escape). Told by string tests: this is asked of every translation."""
+    if "<" in text or "]:" in text or "[^" in text:
+        return True
+    if "\n" not in text:
+        first = text[:1]
+        return bool(first) and not (first.isalnum() or first in " \t\\_")
+    return any(line and not (line[0].isalnum() or line[0] in " \t\\_")
+               for line in text.split("\n"))
 
 
 def neutralised(article: Article, texts: Mapping[Key, str]) -> dict[Key, str]:
     """Neutralise every translation of an article against its source unit."""
-    kinds = {unit.key: unit.kind for unit in article.units}
-    return {
-        key: text if kinds.get(key) is UnitKind.FRONT_MATTER
-        else neutralise(key[1], text, kind=kinds.get(key))
-        for key, text in texts.items()
-    }
+    units = {unit.key: unit for unit in article.units}
+    definitions: dict[str, str] | None = None
+    out = {}
+    for key, text in texts.items():
+        unit = units.get(key)
+        if unit is not None and unit.kind is UnitKind.FRONT_MATTER:
+            out[key] = text
+            continue
+        if definitions is None:
+            definitions = reference_urls(strip_front_matter(article.text))
+        out[key] = neutralise(key[1], text, kind=unit.kind if unit else None,
+                              multiline=unit.multiline if unit else True,
+                              definitions=definitions)
+    return out
+
+
+# -- the last guard: the page itself ------------------------------------------------------
+
+_ACTIVE_ELEMENTS = frozenset({"script", "meta", "base", "form", "object", "embed", "iframe",
+                              "frame", "frameset", "applet", "link", "style", "svg", "math",
+                              "template", "portal"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "srcset", "poster",
+                             "background", "xlink:href", "codebase", "ping"})
+_ELEMENT = re.compile(
+    r"<(?:script|meta|base|form|object|embed|i?frame|frameset|applet|link|style|svg|math"
+    r"|template|portal)\b", re.IGNORECASE,
+)
+_HANDLER = re.compile(r"[oO][nN][a-zA-Z]+[ \t\r\n\f]*=")
+_ATTRIBUTE_VALUE = re.compile(r"""=[ \t\r\n\f]*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+
+
+def _may_be_active(html: str) -> bool:
+    """Whether a page body can hold anything :func:`active_content` finds; most have nothing,
+    told by plain string searches (a page is parsed only when this says yes): an element it
+    looks for, ``on...=`` after a space, a slash or a quote, an attribute value that is not a
+    safe URL once entities are decoded (a title with a colon says yes too: it is parsed)."""
+    if _ELEMENT.search(html):
+        return True
+    for match in _HANDLER.finditer(html):
+        if match.start() and html[match.start() - 1] in " \t\r\n\f/\"'":
+            return True
+    for match in _ATTRIBUTE_VALUE.finditer(html):
+        value = match.group(1) or match.group(2) or match.group(3) or ""
+        if (":" in value or "&" in value) and not safe_url(unescape(value)):
+            return True
+    return False
+
+
+class _ActiveReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _ACTIVE_ELEMENTS:
+            self.found.add(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.add(f"<{tag} {name}>")
+            elif name in _URL_ATTRIBUTES and value is not None and not safe_url(value):
+                self.found.add(f"<{tag} {name}={value}>")
+
+    handle_startendtag = handle_starttag
+
+
+def active_content(html: str) -> frozenset[str]:
+    """What in HTML can run script or send the reader elsewhere unasked, as a browser parses
+    it: script-like elements (``script``, ``meta``, ``base``, ``form``, ``iframe``...), event
+    handler attributes, and URLs to anything but relative, web, mail and phone addresses.
+
+    >>> sorted(active_content('<p>a <img src=x onerror=alert(1)> &lt;script></p>'))
+    ['<img onerror>']
+    """
+    if not _may_be_active(html):
+        return frozenset()
+    reader = _ActiveReader()
+    reader.feed(html)
+    reader.close()
+    return frozenset(reader.found)
+
+
+@lru_cache(maxsize=64)  # asked once for every locale of an article
+def _source_active(markdown: str) -> frozenset[str]:
+    return active_content(markdown_to_html(markdown))
+
+
+def check_page(article: Article, body: str, locale: str) -> None:
+    """Refuse a page whose body can do what its source article cannot.
+
+    Translations are made safe before they reach the page (:func:`neutralise`); this reads
+    the final HTML once more, as a browser would, so that a way round that nobody has
+    thought of yet is an error that names the article, never a published page.
+    """
+    if locale == article.lang:
+        return
+    added = active_content(body)
+    if added:
+        added -= _source_active(strip_front_matter(article.text))
+    if added:
+        raise ContentError(
+            f"the {locale} page would get {', '.join(sorted(added))} from a translation, "
+            "which its source does not have; it is not published: fix the translation "
+            "(locpipe check shows it) and report this to locpipe's maintainers",
+            article.path, 1,
+        )
 
 
 # -- typography ---------------------------------------------------------------------------
@@ -873,8 +1105,8 @@ _LEADING_H1 = re.compile(r"\A\s*<h1>(?P<inner>.*?)</h1>\s*", re.DOTALL)
 
 
 def _marker(unit: Unit, text: str, *, css: str, title: str) -> str:
-    if unit.kind in (UnitKind.FRONT_MATTER, UnitKind.IMAGE_ALT):
-        return text
+    if unit.kind in (UnitKind.FRONT_MATTER, UnitKind.IMAGE_ALT, UnitKind.LINK_TITLE):
+        return text  # an attribute's value or page data: a <span> would be text, or break it
     return f'<span class="{css}" title="{escape(title)}">{text}</span>'
 
 
@@ -914,6 +1146,8 @@ def article_page(
     rules = site.typography
     data = article.front_matter.data if article.front_matter else {}
     body = typeset(markdown_to_html(markdown_body), lang=locale, rules=rules)
+    if any("<" in text or "[" in text for text in texts.values()):
+        check_page(article, body, locale)  # only HTML, autolinks and links can do anything
     body = links.page_links(body, article.name, lambda other: relative_href(
         here, output_file(other, locale, ".html", site.layout)))
     heading = None

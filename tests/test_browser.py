@@ -130,3 +130,77 @@ def test_index_pages_and_dark_theme(browser: Browser, site: str) -> None:
     assert dark.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 21, 22)"
     dark.screenshot(ARTIFACTS / "article-pl-dark.png")
     no_problems(dark)
+
+
+# -- issue #20: what changed the page's structure is text too -----------------------------
+
+HOSTILE = {
+    "Akapit z": "[evil]: javascript:window.pwned=1",
+    "Ostatni akapit.": "Click [here][evil] and [docs] now.",
+    "Nagłówek pierwszy": "    <img src=x onerror=\"window.pwned=2\">",
+    "Kot": "[x]: /<script>window.pwned=3</script>",
+    "Punkt listy": "a\n```\n<script>window.pwned=4</script>\n```",
+    "Kot śpiący": "a\\] <script>window.pwned=5</script> \\[b",
+    "Cytat w bloku.": '<meta http-equiv="refresh" content="0;url=javascript:window.pwned=6">',
+    "Treść przypisu.": "[docs]: javascript:window.pwned=7",
+}
+"""Translations that got script or a script link into every target page before issue #20,
+by the start of the source unit they translate."""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An article with a unit of every kind, translated as :data:`HOSTILE`, rendered."""
+    from injection import ARTICLE
+
+    root = tmp_path_factory.mktemp("hostile") / "project"
+    shutil.copytree(DATA / "project", root)
+    (root / "content" / "sample.md").unlink()
+    (root / "content" / "hostile.md").write_text(ARTICLE, encoding="utf-8")
+    shutil.copy(root / "content" / "kot.png", root / "content" / "pies.png")
+    with (root / "locpipe.toml").open("a", encoding="utf-8") as config:
+        # `required` (by default the title) crashes on link titles: issue #14 (7).
+        config.write("\n[publish]\nrequired = []\n")
+
+    def run(*args: str) -> None:
+        result = CliRunner().invoke(main, ["-C", str(root), *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+
+    run("extract")
+    po = polib.pofile(str(root / "locales/templates/hostile.pot"))
+    po.metadata["Language"] = "en"
+    for entry in po:
+        found = sorted((start for start in HOSTILE if entry.msgid.startswith(start)), key=len)
+        entry.msgstr = HOSTILE[found[-1]] if found else entry.msgid
+    catalogue = root / "locales/en/LC_MESSAGES/hostile.po"
+    catalogue.parent.mkdir(parents=True)
+    po.save(str(catalogue))
+    run("render")
+    with serve(root / "build") as base:
+        yield base
+
+
+def test_translations_that_changed_the_structure_are_shown_as_text(
+    browser: Browser, hostile_site: str
+) -> None:
+    page = browser.new_page()
+    url = f"{hostile_site}en/hostile.html"
+    page.goto(url)
+    page.evaluate("new Promise(done => setTimeout(done, 300))")  # a meta refresh would go
+    assert page.evaluate("location.href") == url
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert page.evaluate("document.querySelectorAll('article script, [onerror], "
+                         "meta[http-equiv], a[href^=javascript], "
+                         "a[href^=\"/<\"]').length") == 0
+    # The links of the source still go where the source says.
+    assert page.evaluate("[...document.querySelectorAll('article a[href^=http]')]"
+                         ".map(a => a.href)") == ["https://example.org/docs"]
+    text = page.evaluate("document.querySelector('article').innerText")
+    for shown in ("[evil]: javascript:window.pwned=1", "[x]: /<script>window.pwned=3</script>",
+                  "<img src=x onerror=\"window.pwned=2\">", "<script>window.pwned=4</script>",
+                  "[docs]: javascript:window.pwned=7", '<meta http-equiv="refresh"'):
+        assert shown in text, shown
+    alt = page.evaluate("[...document.querySelectorAll('article img')].map(i => i.alt)")
+    assert "a] <script>window.pwned=5</script> [b" in alt
+    page.screenshot(ARTIFACTS / "article-en-hostile.png")
+    no_problems(page)

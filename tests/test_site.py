@@ -197,3 +197,35 @@ def test_names_that_would_leave_the_output_folder_are_refused(name: str) -> None
 )
 def test_localized_values(value: object, locale: str, expected: str | None) -> None:
     assert localized_value(value, locale, date_format="long") == expected
+
+
+# -- a translation is the inline content of its unit (issue #20) --------------------------
+
+
+def test_markup_nested_deeper_than_the_passes_is_all_shown_as_typed() -> None:
+    typed = "[" * 12 + "a](javascript:alert(1))" + "](javascript:alert(2))" * 11
+    out = neutralise("Tekst", typed)
+    html = markdown_to_html(out)
+    assert "href" not in html and html == f"<p>{typed}</p>\n"
+
+
+@pytest.mark.parametrize(("kind", "multiline", "typed", "expected"), [
+    (UnitKind.TABLE_CELL, False, "a \\\\| b \\| c\\", "a \\\\\\| b \\| c\\\\"),
+    (UnitKind.TABLE_CELL, False, "a\r\n| b", "a \\| b"),
+    (UnitKind.HEADING, False, "C# and F #", "C# and F \\#"),
+    (UnitKind.HEADING, False, "  #  x", "\\#  x"),
+    (UnitKind.LINK_TITLE, False, 'say "hi" \\', 'say \\"hi\\" \\\\'),
+    (UnitKind.IMAGE_ALT, False, "a\\\\] b", "a\\\\\\] b"),
+    (UnitKind.PARAGRAPH, True, "a\n\n  \nb", "a\nb"),
+    (UnitKind.PARAGRAPH, True, ">x\n--\n:-|-", "\\>x\n\\--\n\\:-|-"),
+    (UnitKind.LIST_ITEM, True, "[ ] box", "\\[ ] box"),
+    (UnitKind.PARAGRAPH, True, "a\n<DIV class=x>\n<abbr>b</abbr>",
+     "a\n\\<DIV class=x>\n<abbr>b</abbr>"),
+])
+def test_confine_escapes_what_would_leave_the_unit(
+    kind: UnitKind, multiline: bool, typed: str, expected: str
+) -> None:
+    from locpipe.render import confine
+
+    assert confine(typed, kind, multiline=multiline) == expected
+    assert confine(expected, kind, multiline=multiline) == expected  # idempotent
