@@ -70,8 +70,8 @@ def human(result: CheckReport, *, strict: bool = False) -> str:
         lines.append("")
     lines += [issue_line(i) for i in result.issues]
     everything = total(result.coverage)
-    errors = sum(i.severity is Severity.ERROR for i in result.issues)
-    warnings = len(result.issues) - errors
+    warnings = sum(i.severity is not Severity.ERROR for i in result.issues)
+    errors = len(result.issues) - warnings + len(result.errors)  # those printed before
     if result.coverage:
         lines.append(f"{everything.catalogues} catalogue(s): "
                      f"{_summary(everything.entries, 'entries')}; "

@@ -155,6 +155,19 @@ def extract(
     return report
 
 
+def _once(errors: Sequence[LocpipeError]) -> list[LocpipeError]:
+    """Each error once, in the order first met: every step that reads a broken file meets
+    its error, and the user needs to read it once."""
+    seen: set[tuple[type, str]] = set()
+    kept = []
+    for error in errors:
+        key = (type(error), str(error))
+        if key not in seen:
+            seen.add(key)
+            kept.append(error)
+    return kept
+
+
 def _problems(report: Report, outcome: stages.Outcome) -> None:
     """Files below the content folder that cannot be articles, as ``load_articles`` says."""
     for problem in outcome.problems:
@@ -308,6 +321,7 @@ def render_all(
     outcome = stages.run(config, plan, jobs=jobs, progress=progress)
     report = RenderReport()
     _render_report(config, outcome, report)
+    report.errors = _once(report.errors)
     _remember(outcome, plan, report)
     return report
 
@@ -472,6 +486,7 @@ def check(
                                *c.issues))
             for c in result.catalogues
         ]
+    result.errors = _once(result.errors)
     if not result.errors:
         outcome.save(plan)
     result.issues.sort(key=lambda i: (i.path, i.line or 0))
@@ -528,6 +543,7 @@ def build(
         report.extend(rendered)
         report.decisions = rendered.decisions
         report.coverage = [cov for result in outcome.results for cov in result.coverage]
+        report.errors = _once(report.errors)
         _remember(outcome, plan, report)
     return report
 
