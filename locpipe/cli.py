@@ -245,6 +245,14 @@ def _decisions(report: pipeline.RenderReport) -> None:
         elif decision.reasons:
             click.echo(f"fallback {where}: {decision.fallback} passage(s) in the source "
                        f"language; {'; '.join(decision.reasons)}")
+    for issue in report.withheld:
+        click.echo(f"{formats.issue_line(issue)} (not published: readers see the source "
+                   "text until this is fixed)")
+
+
+def _rendered(report: pipeline.RenderReport) -> int:
+    """Exit 1 when a translation was held back for an error-level problem, as check does."""
+    return _finish(report) or (EXIT_FAILED if report.withheld else EXIT_OK)
 
 
 @main.command()
@@ -275,7 +283,7 @@ def render(ctx: click.Context, policy: str | None, min_coverage: float | None,
         )
     _files(report)
     _decisions(report)
-    ctx.exit(_finish(report))
+    ctx.exit(_rendered(report))
 
 
 def _table(rows: Sequence[Coverage]) -> None:
@@ -404,7 +412,8 @@ def report(ctx: click.Context, /, out: Path | None, **options: object) -> None:
         _error(error)
     _files(written)
     click.echo(f"report: {(folder / 'index.html').as_posix()}")
-    ctx.exit(_finish(written) or (EXIT_ERROR if result.errors else EXIT_OK))
+    ctx.exit(_finish(written) or (EXIT_ERROR if result.errors else
+                                  EXIT_OK if result.passed() else EXIT_FAILED))
 
 
 @main.command()
@@ -438,7 +447,7 @@ def build(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
     _decisions(report)
     if report.coverage:
         _table(report.coverage)
-    ctx.exit(_finish(report))
+    ctx.exit(_rendered(report))
 
 
 @main.command()

@@ -288,6 +288,9 @@ class RenderReport(Report):
     """What ``render`` wrote, and the publish decision for every article in every target."""
 
     decisions: list[Verdict] = field(default_factory=list)
+    withheld: list[Issue] = field(default_factory=list)
+    """Error-level problems of translations, which were therefore not published (the
+    command then exits 1, as ``check`` does on them)."""
 
     @property
     def skipped(self) -> list[Verdict]:
@@ -337,6 +340,7 @@ def _render_report(config: Config, outcome: stages.Outcome, report: RenderReport
     for result in outcome.results:
         report.extend(result.render)
         report.decisions.extend(result.verdicts)
+        report.withheld.extend(result.withheld)
         for locale, summary in result.summaries.items():
             listed[locale].append(summary)
     if OutputFormat.HTML in config.output_formats:
@@ -542,6 +546,7 @@ def build(
         _render_report(config, outcome, rendered)
         report.extend(rendered)
         report.decisions = rendered.decisions
+        report.withheld = rendered.withheld
         report.coverage = [cov for result in outcome.results for cov in result.coverage]
         report.errors = _once(report.errors)
         _remember(outcome, plan, report)

@@ -52,6 +52,7 @@ from .model import (
     Catalogue,
     Counts,
     Coverage,
+    EntryState,
     FileResult,
     FileStatus,
     Issue,
@@ -196,6 +197,8 @@ class JobResult:
     """The article was read and went through rendering (for the ``[articles]`` check)."""
     verdicts: list[Verdict] = field(default_factory=list)
     summaries: dict[str, Summary] = field(default_factory=dict)
+    withheld: list[Issue] = field(default_factory=list)
+    """Error-level problems of translations that rendering therefore did not publish."""
     coverage: list[Coverage] = field(default_factory=list)
     coverage_errors: list[LocpipeError] = field(default_factory=list)
     checked: list[CatalogueReport] = field(default_factory=list)
@@ -906,6 +909,7 @@ def _render(run: _Run) -> None:
             Verdict(article, path, locale, published, tuple(reasons), fallback)
             for article, path, locale, published, reasons, fallback in found["verdicts"]]
         run.result.summaries = {loc: _summary_from(s) for loc, s in found["summaries"].items()}
+        run.result.withheld = _issues_from(found.get("withheld", []))
         return
     try:
         article = run.article()
@@ -929,7 +933,16 @@ def _render(run: _Run) -> None:
             "verdicts": [[v.article, v.path, v.locale, v.publish, list(v.reasons), v.fallback]
                          for v in run.result.verdicts],
             "summaries": {loc: _summary_to(s) for loc, s in run.result.summaries.items()},
+            "withheld": _issues_to(run.result.withheld),
         })
+
+
+def _issues_to(issues: Iterable[Issue]) -> list[list[object]]:
+    return [[i.check, i.severity.value, i.path, i.line, i.message] for i in issues]
+
+
+def _issues_from(rows: Iterable[Sequence[Any]]) -> list[Issue]:
+    return [Issue(c, Severity(s), path, line, m) for c, s, path, line, m in rows]
 
 
 def _summary_to(summary: Summary) -> list[object]:
@@ -949,9 +962,33 @@ def _opt(value: object) -> str | None:
 
 
 def _translations(run: _Run, article: Article, locale: str) -> dict[Key, Translation]:
+    """What the catalogue holds for each unit, a translation with an error-level problem
+    held back as if it were fuzzy (the problems go into the result)."""
     if locale == article.lang or not run.current_exists(locale):
         return {}
-    return catalog.translations(run.current_catalogue(locale))
+    po = run.current_catalogue(locale)
+    found = catalog.translations(po)
+    if not found:
+        return found
+    display = run.catalogue_display(locale)
+    selection = checks.select(run.config.checks)
+    cat = catalog.to_catalogue(po, "", path=display, locale=locale,
+                               definitions=segment.reference_definitions(article.text))
+    problems = checks.blocking(cat, selection)
+    if not problems:
+        return found
+    if locale in run.current:  # just merged: its entries' lines are those of the file
+        data = run.current[locale][1] or b""
+        cat = catalog.to_catalogue(catalog.parse_catalog(data.decode("utf-8"), display), "",
+                                   path=display, locale=locale,
+                                   definitions=segment.reference_definitions(article.text))
+        problems = checks.blocking(cat, selection)
+    for message, issue in problems:
+        key = (message.msgctxt, message.msgid)
+        if key in found:
+            found[key] = Translation(found[key].msgstr, EntryState.FUZZY)
+        run.result.withheld.append(issue)
+    return found
 
 
 def _render_article(run: _Run, article: Article, settings: Publish,
@@ -1260,6 +1297,7 @@ def _dump(result: JobResult) -> dict[str, object]:
         "verdicts": [[v.article, v.path, v.locale, v.publish, list(v.reasons), v.fallback]
                      for v in result.verdicts],
         "summaries": {loc: _summary_to(s) for loc, s in result.summaries.items()},
+        "withheld": _issues_to(result.withheld),
         "coverage": [_coverage_data(c) for c in result.coverage],
         "checked": [[_coverage_data(c.coverage), str(c.threshold),
                      [[i.check, i.severity.value, i.line, i.message] for i in c.issues]]
@@ -1278,6 +1316,7 @@ def _load(name: str, value: Mapping[str, Any]) -> JobResult:
                        for article, path, locale, published, reasons, fallback
                        in value["verdicts"]]
     result.summaries = {loc: _summary_from(s) for loc, s in value["summaries"].items()}
+    result.withheld = _issues_from(value.get("withheld", []))
     result.coverage = [_coverage_from(c) for c in value["coverage"]]
     for cov, threshold, issues in value["checked"]:
         coverage = _coverage_from(cov)

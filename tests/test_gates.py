@@ -59,3 +59,62 @@ def test_a_broken_catalogue_is_one_annotation_one_json_error_one_junit_case(
     index = (project / "build/report/index.html").read_text(encoding="utf-8")
     assert index.count("PO syntax error: string is not terminated") == 1
     assert "1 error," in index
+
+
+LINK = ("Pierwszy akapit z *wyróżnieniem*, [linkiem](https://example.org/a \"Tytuł\") i kodem "
+        "`pip install locpipe`, złamany w dwóch wierszach.")
+
+
+def _translate(project: Path, translations: dict[str, str]) -> None:
+    """Translate entries as a translator would, through locpipe's own writer."""
+    from locpipe import catalog
+
+    path = project / EN
+    po = catalog.read_catalog(path, EN)
+    for entry in po:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+    path.write_text(catalog.dumps(po), encoding="utf-8")
+
+
+def test_a_translation_check_calls_an_error_is_never_published(project: Path, cli: Cli) -> None:
+    _built(project, cli)
+    _translate(project, {
+        LINK: "The first paragraph, with *emphasis*, a [link](https://evil.example/a "
+              "\"Title\") and code `pip install locpipe`.",
+        "Drugi akapit z twardym złamaniem\\\nw środku.": "Second paragraph.",
+        "Krok pierwszy": "Step one",
+    })
+    result = cli(project, "build")
+    assert result.exit_code == 1, result.output
+    assert (f"{EN}:33: error markdown-links: link to 'https://example.org/a' from the source "
+            "is missing (not published: readers see the source text until this is fixed)"
+            ) in result.output.splitlines()
+    assert result.output.count("not published") == 2  # one for each problem of that link
+    page = (project / "build/en/sample.md").read_text(encoding="utf-8")
+    assert "evil.example" not in page
+    assert "[linkiem](https://example.org/a \"Tytuł\")" in page  # the source, as if fuzzy
+    assert "1. Step one" in page  # the rest is published
+    html = (project / "build/en/sample.html").read_text(encoding="utf-8")
+    assert "evil.example" not in html
+    again = cli(project, "build")  # said again, from the cache, while it is not fixed
+    assert again.exit_code == 1 and again.output.count("not published") == 2
+    render = cli(project, "render")
+    assert render.exit_code == 1 and render.output.count("not published") == 2
+    check = cli(project, "check")
+    report = cli(project, "report")
+    assert check.exit_code == report.exit_code == 1
+
+
+def test_a_silenced_problem_does_not_hold_a_translation_back(project: Path, cli: Cli) -> None:
+    _built(project, cli)
+    _translate(project, {LINK: "The first paragraph, with *emphasis*, a [link](https://"
+                               "example.org/b \"Title\") and code `pip install locpipe`."})
+    path = project / EN
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "#. paragraph\n#: content/sample.md:10\n",
+        "# locpipe-ignore: markdown-links|urls\n#. paragraph\n#: content/sample.md:10\n", 1),
+        encoding="utf-8")
+    result = cli(project, "build")
+    assert result.exit_code == 0, result.output
+    assert "example.org/b" in (project / "build/en/sample.md").read_text(encoding="utf-8")

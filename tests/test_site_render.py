@@ -130,7 +130,9 @@ def test_machine_translation_is_never_shown_unless_allowed(merged: Path, cli: Cl
 def test_translation_carrying_script_is_text_in_both_outputs(merged: Path, cli: Cli) -> None:
     edit_catalog(merged, "Cytat w bloku.",
                  'Quote <script>alert(1)</script> <img src=x onerror="alert(2)"> '
-                 "[click](javascript:alert(3)).")
+                 "[click](javascript:alert(3)).",
+                 # silenced, or it would be held back unpublished (tests/test_gates.py)
+                 comment="locpipe-ignore: markdown-html|markdown-links|urls")
     assert cli(merged, "render").exit_code == 0
     html = read(merged, "en/sample.html")
     assert "<script" not in html and "<img src=x" not in html and 'href="javascript' not in html
