@@ -379,8 +379,12 @@ def _run_check(ctx: click.Context, options: dict[str, object], *,
               show_default=True, help="How to print the report (see docs/ci.md).")
 @click.option("--list-checks", is_flag=True, expose_value=False, is_eager=True,
               callback=_list_checks, help="List the checks, their severities, and exit.")
+@click.option("--list-untranslated", "gaps", is_flag=True,
+              help="List every untranslated and fuzzy entry as path:line, per catalogue "
+                   "(text lists some of each catalogue below its gate; JSON lists all).")
 @click.pass_context
-def check(ctx: click.Context, /, strict: bool, output: str, **options: object) -> None:
+def check(ctx: click.Context, /, strict: bool, output: str, gaps: bool,
+          **options: object) -> None:
     """Gate for CI: coverage, required units, stale files and quality checks.
 
     Checks the project's catalogues, or the given .po files (made by locpipe or not).
@@ -390,7 +394,9 @@ def check(ctx: click.Context, /, strict: bool, output: str, **options: object) -
     if output == "text":
         for error in result.errors:
             _error(error)
-    click.echo(_FORMATS[output](result, strict=strict), nl=False)
+    text = (formats.human(result, strict=strict, gaps=gaps) if output == "text"
+            else _FORMATS[output](result, strict=strict))
+    click.echo(text, nl=False)
     if result.errors:
         ctx.exit(EXIT_ERROR)
     ctx.exit(EXIT_OK if result.passed(strict=strict) else EXIT_FAILED)

@@ -32,6 +32,7 @@ from .coverage import (
     CatalogueReport,
     CheckReport,
     Gate,
+    gaps,
     gate_issue,
     message_counts,
     required_issues,
@@ -515,8 +516,8 @@ def _check_files(config: Config, paths: Sequence[Path], result: CheckReport,
         if selection is not None:
             issues.extend(checks.run_checks(cat, selection))
         issues.sort(key=lambda i: i.line or 0)
-        result.catalogues.append(
-            CatalogueReport(cov, cat, result.gate.threshold(cat.locale), tuple(issues)))
+        result.catalogues.append(CatalogueReport(
+            cov, cat, result.gate.threshold(cat.locale), tuple(issues), gaps(cat.messages)))
         result.issues.extend(issues)
 
 

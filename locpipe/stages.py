@@ -44,7 +44,7 @@ import polib
 from . import cache, lazy
 from . import files as fs
 from .config import Config, Outdated, OutputFormat, Publish, PublishPolicy
-from .coverage import CatalogueReport, Gate, gate_issue, required_issues
+from .coverage import CatalogueReport, Gap, Gate, gaps, gate_issue, required_issues
 from .discover import SourceFile, find_articles
 from .errors import CatalogError, ContentError, LocpipeError
 from .model import (
@@ -1124,7 +1124,8 @@ def _checks(run: _Run) -> None:
             cov = Coverage(display, run.name, locale, Counts(*entries), Counts(*words))
             issues = [Issue(c, Severity(s), display, line, m)
                       for c, s, line, m in found["issues"]]
-            _add_checked(run, cov, Catalogue(display, locale, ()), gate, issues)
+            _add_checked(run, cov, Catalogue(display, locale, ()), gate, issues,
+                         _gaps_from(found.get("gaps", [])))
             continue
         if plan.messages and run.probe:
             raise _Miss(slot)
@@ -1154,21 +1155,31 @@ def _checks(run: _Run) -> None:
             issues.extend(checks.run_checks(cat, plan.selection))
         # The messages are for the HTML report only: a project's worth of them is large.
         kept = cat if plan.messages else Catalogue(cat.path, cat.locale, (), cat.metadata)
-        _add_checked(run, cov, kept, gate, issues)
+        missing = gaps(cat.messages)
+        _add_checked(run, cov, kept, gate, issues, missing)
         run.remember(slot, key, {
             "counts": [_counts(entries), _counts(words)],
             "issues": [[i.check, i.severity.value, i.line, i.message] for i in issues],
+            "gaps": _gaps_to(missing),
         })
 
 
+def _gaps_to(found: Iterable[Gap]) -> list[list[object]]:
+    return [[g.line, g.state.value, g.text] for g in found]
+
+
+def _gaps_from(rows: Iterable[Sequence[Any]]) -> tuple[Gap, ...]:
+    return tuple(Gap(line, EntryState(state), text) for line, state, text in rows)
+
+
 def _add_checked(run: _Run, cov: Coverage, cat: Catalogue, gate: Gate,
-                 found: Iterable[Issue]) -> None:
+                 found: Iterable[Issue], missing: tuple[Gap, ...] = ()) -> None:
     below = gate_issue(cov, gate)
     issues = [] if below is None else [below]
     issues.extend(found)
     issues.sort(key=lambda i: i.line or 0)
     run.result.checked.append(
-        CatalogueReport(cov, cat, gate.threshold(cat.locale), tuple(issues)))
+        CatalogueReport(cov, cat, gate.threshold(cat.locale), tuple(issues), missing))
 
 
 # -- one job, all stages ------------------------------------------------------------------
@@ -1300,7 +1311,8 @@ def _dump(result: JobResult) -> dict[str, object]:
         "withheld": _issues_to(result.withheld),
         "coverage": [_coverage_data(c) for c in result.coverage],
         "checked": [[_coverage_data(c.coverage), str(c.threshold),
-                     [[i.check, i.severity.value, i.line, i.message] for i in c.issues]]
+                     [[i.check, i.severity.value, i.line, i.message] for i in c.issues],
+                     _gaps_to(c.gaps)]
                     for c in result.checked],
     }
 
@@ -1318,11 +1330,12 @@ def _load(name: str, value: Mapping[str, Any]) -> JobResult:
     result.summaries = {loc: _summary_from(s) for loc, s in value["summaries"].items()}
     result.withheld = _issues_from(value.get("withheld", []))
     result.coverage = [_coverage_from(c) for c in value["coverage"]]
-    for cov, threshold, issues in value["checked"]:
+    for cov, threshold, issues, missing in value["checked"]:
         coverage = _coverage_from(cov)
         result.checked.append(CatalogueReport(
             coverage, Catalogue(coverage.path, coverage.locale, ()), Fraction(threshold),
-            tuple(Issue(c, Severity(s), coverage.path, line, m) for c, s, line, m in issues)))
+            tuple(Issue(c, Severity(s), coverage.path, line, m) for c, s, line, m in issues),
+            _gaps_from(missing)))
     return result
 
 

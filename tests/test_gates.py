@@ -118,3 +118,51 @@ def test_a_silenced_problem_does_not_hold_a_translation_back(project: Path, cli:
     result = cli(project, "build")
     assert result.exit_code == 0, result.output
     assert "example.org/b" in (project / "build/en/sample.md").read_text(encoding="utf-8")
+
+
+def _states(project: Path) -> dict[int, str]:
+    """Line of each untranslated and fuzzy entry of the English catalogue, from polib."""
+    import polib
+
+    po = polib.pofile(str(project / EN))
+    return {e.linenum: "fuzzy" if e.fuzzy else "untranslated"
+            for e in po if e.msgid and not e.obsolete and (e.fuzzy or not e.msgstr)}
+
+
+def test_check_lists_every_untranslated_and_fuzzy_entry(project: Path, cli: Cli) -> None:
+    _built(project, cli)
+    _translate(project, {"Krok pierwszy": "Step one", "Krok drugi": "Step two"})
+    path = project / EN
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '#: content/sample.md:21\nmsgid "Krok drugi"', '#: content/sample.md:21\n#, fuzzy\n'
+        'msgid "Krok drugi"', 1), encoding="utf-8")
+    expected = _states(project)
+    assert len(expected) == 16 and list(expected.values()).count("fuzzy") == 1
+    for _ in range(2):  # the second run answers from the cache
+        result = cli(project, "check", "--format", "json")
+        assert result.exit_code == 0  # no gate: listed all the same
+        (cat,) = json.loads(result.stdout)["catalogues"]
+        listed = {g["line"]: state for state in ("untranslated", "fuzzy") for g in cat[state]}
+        assert listed == expected
+        assert {"line": max(expected), "text": "Cytat w bloku."} in cat["untranslated"]
+
+        text = cli(project, "check").output.splitlines()
+        assert not any(line.startswith(f"{EN}:{max(expected)}:") for line in text)  # passed
+        failed = cli(project, "check", "--min-coverage", "90").output.splitlines()
+        assert f"{EN}: 15 untranslated, 1 fuzzy:" in failed
+        shown = [line for line in failed if line.startswith(f"{EN}:")
+                 and line.split(": ")[1] in ("untranslated", "fuzzy")]
+        assert len(shown) == 10  # a large project stays readable
+        assert f"{EN}: ... and 6 more (--list-untranslated lists them all)" in failed
+        everything = cli(project, "check", "--list-untranslated").output.splitlines()
+        for line, state in expected.items():
+            assert any(row.startswith(f"{EN}:{line}: {state}: ") for row in everything)
+        (fuzzy,) = [line for line, state in expected.items() if state == "fuzzy"]
+        assert f"{EN}:{fuzzy}: fuzzy: Krok drugi" in everything
+
+
+def test_required_unit_missing_lists_the_gaps(project: Path, cli: Cli) -> None:
+    _built(project, cli)
+    result = cli(project, "check", "--require", "title")
+    assert result.exit_code == 1
+    assert f"{EN}:16: untranslated: Krótki przewodnik" in result.output.splitlines()
