@@ -911,19 +911,24 @@ def _render(run: _Run) -> None:
         run.result.summaries = {loc: _summary_from(s) for loc, s in found["summaries"].items()}
         run.result.withheld = _issues_from(found.get("withheld", []))
         return
+    run.result.rendered = True  # read or not, the article exists
     try:
         article = run.article()
     except LocpipeError as e:
         run.result.render_load.errors.append(e)
         run.result.render_load.files.append(FileResult(source.display, FileStatus.FAILED))
+        # Its pages stay as they were: listed, and linked from the other languages, as
+        # the last good render left them.
+        last = _last_render(run, slot)
+        run.result.verdicts = list(last.verdicts.values())
+        run.result.summaries = dict(last.summaries)
         return
-    run.result.rendered = True
     options = dict(zip(("policy", "min_coverage", "outdated", "show_machine"),
                        run.plan.publish, strict=True))
     settings = publish.settings_for(config.publish_for(article.name), **options)  # type: ignore[arg-type]
     files: list[list[str | None]] = []
     try:
-        _render_article(run, article, settings, files)
+        _render_article(run, article, settings, files, _last_render(run, slot))
     except LocpipeError as e:
         run.result.render.errors.append(e)
         return
@@ -935,6 +940,31 @@ def _render(run: _Run) -> None:
             "summaries": {loc: _summary_to(s) for loc, s in run.result.summaries.items()},
             "withheld": _issues_to(run.result.withheld),
         })
+
+
+@dataclass(frozen=True)
+class _Last:
+    """What the last good render of an article published, by locale: kept for a locale
+    whose input is broken now, so that its pages stay as they were, listed as before."""
+
+    verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+    summaries: Mapping[str, Summary] = field(default_factory=dict)
+
+
+def _last_render(run: _Run, slot: str) -> _Last:
+    """The last render this cache remembers (a run that met an error records nothing)."""
+    found = run.store.lookup(slot)
+    if found is None:
+        return _Last()
+    try:
+        value = json.loads(found[1])
+        verdicts = [Verdict(article, path, locale, published, tuple(reasons), fallback)
+                    for article, path, locale, published, reasons, fallback
+                    in value["verdicts"]]
+        return _Last({v.locale: v for v in verdicts},
+                     {loc: _summary_from(s) for loc, s in value["summaries"].items()})
+    except (ValueError, KeyError, TypeError):
+        return _Last()
 
 
 def _issues_to(issues: Iterable[Issue]) -> list[list[object]]:
@@ -992,8 +1022,11 @@ def _translations(run: _Run, article: Article, locale: str) -> dict[Key, Transla
 
 
 def _render_article(run: _Run, article: Article, settings: Publish,
-                    files: list[list[str | None]]) -> None:
-    """Render one article in every locale: the pipeline's rules, from catalogues in memory."""
+                    files: list[list[str | None]], last: _Last) -> None:
+    """Render one article in every locale: the pipeline's rules, from catalogues in memory.
+
+    A locale whose catalogue cannot be read keeps its pages as they are, and ``last``
+    says how they were listed and linked."""
     config, report = run.config, run.result.render
     pages = site.Site.from_config(config)
     site.check_name(article.name, article.path)
@@ -1002,17 +1035,26 @@ def _render_article(run: _Run, article: Article, settings: Publish,
         raise ContentError("the name 'index' is taken by the index pages; rename the article",
                            article.path, 1)
     decisions: dict[str, publish.Decision] = {}
+    kept: list[str] = []
     for locale in [article.lang, *config.targets(article.lang)]:
         try:
             found = _translations(run, article, locale)
         except LocpipeError as e:
             report.errors.append(e)
+            kept.append(locale)
             continue
         decisions[locale] = publish.decide(article, found, locale=locale, settings=settings)
-    run.result.verdicts = [d.verdict for loc, d in decisions.items() if loc != article.lang]
+    run.result.verdicts = [decisions[loc].verdict if loc in decisions else last.verdicts[loc]
+                           for loc in [article.lang, *config.targets(article.lang)]
+                           if loc != article.lang and (loc in decisions or loc in last.verdicts)]
+    for locale in kept:
+        if locale in last.summaries:
+            run.result.summaries[locale] = last.summaries[locale]
     # Every rendered version, in the order of `locales`, for hreflang links and the switcher.
     pages_of = {loc: site.output_file(article.name, loc, ".html", layout)
-                for loc in config.locales if loc in decisions and decisions[loc].publish}
+                for loc in config.locales
+                if (loc in decisions and decisions[loc].publish)
+                or (loc in kept and loc in last.verdicts and last.verdicts[loc].publish)}
     for locale, decision in decisions.items():
         outputs = [site.output_file(article.name, locale, suffix, layout)
                    for suffix, kind in ((".md", OutputFormat.MARKDOWN),

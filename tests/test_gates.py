@@ -18,7 +18,7 @@ def _break(project: Path) -> None:
     """An unterminated string on line 31 of the English catalogue."""
     path = project / EN
     lines = path.read_text(encoding="utf-8").split("\n")
-    assert lines[30] == 'msgstr ""', lines[30:36]
+    assert lines[30].startswith('msgstr "'), lines[30:36]
     lines[30] = 'msgstr "unterminated'
     path.write_text("\n".join(lines), encoding="utf-8")
 
@@ -166,3 +166,62 @@ def test_required_unit_missing_lists_the_gaps(project: Path, cli: Cli) -> None:
     result = cli(project, "check", "--require", "title")
     assert result.exit_code == 1
     assert f"{EN}:16: untranslated: Krótki przewodnik" in result.output.splitlines()
+
+
+def _two_articles(project: Path, cli: Cli) -> None:
+    """The sample and a second article, both built, the sample translated in part."""
+    (project / "content/zz-other.md").write_text(
+        "---\ntitle: Inny\ndate: 2026-01-02\n---\n\nInny akapit.\n", encoding="utf-8")
+    _built(project, cli)
+    _translate(project, {"Krótki przewodnik": "A short guide", "Krok pierwszy": "Step one"})
+    _built(project, cli)
+
+
+def _outputs(project: Path) -> dict[str, bytes]:
+    from support import snapshot
+
+    return snapshot(project / "build")
+
+
+OTHER = {f"{locale}/zz-other.{suffix}" for locale in ("pl", "en") for suffix in ("md", "html")}
+
+
+def _edit_other(project: Path) -> None:
+    other = project / "content/zz-other.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nDrugi akapit.\n", encoding="utf-8")
+
+
+def test_a_broken_catalogue_leaves_every_page_that_depends_on_it_as_it_was(
+        project: Path, cli: Cli) -> None:
+    _two_articles(project, cli)
+    before = _outputs(project)
+    _break(project)
+    _edit_other(project)
+    result = cli(project, "build")
+    assert result.exit_code == 2 and result.output.count(BROKEN) == 1
+    after = _outputs(project)
+    changed = {name for name in before.keys() | after.keys()
+               if before.get(name) != after.get(name)}
+    # Only the other article's own pages changed; both index pages list both articles as
+    # before, and the Polish page still links to the English one.
+    assert changed == OTHER, changed
+    assert 'hreflang="en"' in after["pl/sample.html"].decode()
+
+
+def test_broken_front_matter_leaves_the_article_listed_with_its_last_good_pages(
+        project: Path, cli: Cli) -> None:
+    _two_articles(project, cli)
+    before = _outputs(project)
+    sample = project / "content/sample.md"
+    sample.write_text(sample.read_text(encoding="utf-8").replace(
+        "title: Krótki przewodnik", "title: [niezamknięty"), encoding="utf-8")
+    _edit_other(project)
+    result = cli(project, "build")
+    assert result.exit_code == 2, result.output
+    assert result.output.count("content/sample.md:3: invalid YAML front matter") == 1
+    after = _outputs(project)
+    changed = {name for name in before.keys() | after.keys()
+               if before.get(name) != after.get(name)}
+    assert changed == OTHER, changed
+    render = cli(project, "render")
+    assert render.exit_code == 2 and _outputs(project) == after
