@@ -258,11 +258,14 @@ def _rendered(report: pipeline.RenderReport) -> int:
 @main.command()
 @click.option("--policy", type=click.Choice([p.value for p in PublishPolicy]), default=None,
               help="For articles below the gate: skip them, or publish with the source text "
-                   "where a translation is missing.  [default: from config, else fallback]")
+                   "where a translation is missing.  [default: from config, else skip]")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
-              help="Percent of an article's words that must be translated to pass the gate.")
+              help="Percent of an article's words that must be translated to pass the gate "
+                   "[default: from config, else 50].")
 @click.option("--outdated", type=click.Choice([o.value for o in Outdated]), default=None,
-              help="Show translations whose source changed since (marked), or the source.")
+              help="Where the source changed since it was translated: show the translation "
+                   "(marked) if the change was small (near), always (show), or show the "
+                   "source.  [default: from config, else near]")
 @click.option("--show-machine/--hide-machine", default=None,
               help="Show unreviewed machine translations (marked) instead of the source.")
 @_work_options

@@ -58,8 +58,11 @@ class PublishPolicy(enum.Enum):
 class Outdated(enum.Enum):
     """What readers see where the source changed since it was translated."""
 
+    NEAR = "near"
+    """The previous translation, marked outdated in HTML, when the source changed little
+    (see :data:`locpipe.publish.NEAR_IDENTICAL`); the current source after a rewrite."""
     SHOW = "show"
-    """The previous translation, marked outdated in HTML."""
+    """The previous translation, marked outdated in HTML, however much the source changed."""
     SOURCE = "source"
     """The current source text."""
 
@@ -89,12 +92,14 @@ REQUIRED_KINDS = (
 class Publish:
     """When a translated article is published, and what fills its gaps."""
 
-    policy: PublishPolicy = PublishPolicy.FALLBACK
-    min_coverage: float = 100.0
+    policy: PublishPolicy = PublishPolicy.SKIP
+    """Below the gate, an article is not published in that language (readers of it are
+    not handed a page mostly in the source language)."""
+    min_coverage: float = 50.0
     """Percent of the article's source words that must be translated (fuzzy never counts)."""
     required: tuple[str, ...] = ("title",)
     """Front-matter keys and unit kinds that must all be translated."""
-    outdated: Outdated = Outdated.SOURCE
+    outdated: Outdated = Outdated.NEAR
     show_machine: bool = False
     """Show fuzzy machine translations (marked in HTML) instead of the source."""
 

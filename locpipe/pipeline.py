@@ -571,6 +571,19 @@ locales = [{locales}]
 content_dir = "content"
 locales_dir = "locales"
 output_dir = "build"
+
+# What readers see: these are the defaults, written out to be read and changed.
+[publish]
+# An article is published in a language once half its words and its title are translated:
+# readers never get a page mostly in another language, listed under a foreign title.
+policy = "skip"
+min_coverage = 50
+required = ["title"]
+# After a small edit of the source (a typo, a comma: 80% alike), readers keep the previous
+# translation, marked outdated for reviewers; after a rewrite, they see the new source.
+outdated = "near"
+# Unreviewed machine translations are never shown.
+show_machine = false
 """
 
 

@@ -23,6 +23,13 @@ def _break(project: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _fallback(project: Path) -> None:
+    """Publish every article whatever its coverage (the default skips those under half)."""
+    config = project / "locpipe.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '[publish]\npolicy = "fallback"\n',
+                      encoding="utf-8")
+
+
 def _built(project: Path, cli: Cli) -> None:
     result = cli(project, "build")
     assert result.exit_code == 0, result.output
@@ -78,11 +85,12 @@ def _translate(project: Path, translations: dict[str, str]) -> None:
 
 
 def test_a_translation_check_calls_an_error_is_never_published(project: Path, cli: Cli) -> None:
+    _fallback(project)
     _built(project, cli)
     _translate(project, {
         LINK: "The first paragraph, with *emphasis*, a [link](https://evil.example/a "
               "\"Title\") and code `pip install locpipe`.",
-        "Drugi akapit z twardym złamaniem\\\nw środku.": "Second paragraph.",
+        "Drugi akapit z twardym złamaniem\nw środku.": "Second paragraph.",
         "Krok pierwszy": "Step one",
     })
     result = cli(project, "build")
@@ -107,6 +115,7 @@ def test_a_translation_check_calls_an_error_is_never_published(project: Path, cl
 
 
 def test_a_silenced_problem_does_not_hold_a_translation_back(project: Path, cli: Cli) -> None:
+    _fallback(project)
     _built(project, cli)
     _translate(project, {LINK: "The first paragraph, with *emphasis*, a [link](https://"
                                "example.org/b \"Title\") and code `pip install locpipe`."})
@@ -170,6 +179,7 @@ def test_required_unit_missing_lists_the_gaps(project: Path, cli: Cli) -> None:
 
 def _two_articles(project: Path, cli: Cli) -> None:
     """The sample and a second article, both built, the sample translated in part."""
+    _fallback(project)
     (project / "content/zz-other.md").write_text(
         "---\ntitle: Inny\ndate: 2026-01-02\n---\n\nInny akapit.\n", encoding="utf-8")
     _built(project, cli)
@@ -225,3 +235,54 @@ def test_broken_front_matter_leaves_the_article_listed_with_its_last_good_pages(
     assert changed == OTHER, changed
     render = cli(project, "render")
     assert render.exit_code == 2 and _outputs(project) == after
+
+
+PARAGRAPH = "Drugi akapit z twardym złamaniem\nw środku."
+
+
+def test_readers_of_a_translation_never_get_the_source_for_a_small_edit(
+        project: Path, cli: Cli) -> None:
+    _fallback(project)
+    _built(project, cli)
+    translations = {"Krótki przewodnik": "A short guide", LINK: "The first paragraph, with "
+                    "*emphasis*, a [link](https://example.org/a \"Title\") and `pip install "
+                    "locpipe`.", PARAGRAPH: "The second paragraph, with a hard break\nin "
+                    "the middle.", "Pierwszy punkt listy": "The first list item"}
+    _translate(project, translations)
+    result = cli(project, "build")
+    assert result.exit_code == 0, result.output
+    sample = project / "content/sample.md"
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace("w środku.", "w środku!").replace(
+        "- Pierwszy punkt listy", "- Zupełnie nowa treść tego punktu"), encoding="utf-8")
+    assert cli(project, "build").exit_code == 0
+    page = (project / "build/en/sample.md").read_text(encoding="utf-8")
+    assert "in the middle." in page and "w środku" not in page  # a typo: still English
+    assert "- Zupełnie nowa treść tego punktu" in page  # rewritten: the source, until reviewed
+    html = (project / "build/en/sample.html").read_text(encoding="utf-8")
+    assert '<span class="outdated" title="Outdated translation: the original has changed ' \
+           'since">The second paragraph' in html  # marked for reviewers
+    source = cli(project, "render", "--outdated", "source")
+    assert source.exit_code == 0
+    assert "w środku!" in (project / "build/en/sample.md").read_text(encoding="utf-8")
+
+
+def test_an_article_is_not_published_until_half_of_it_is_translated(
+        project: Path, cli: Cli) -> None:
+    result = cli(project, "build")
+    assert result.exit_code == 0, result.output
+    assert "skipped sample [en]: 0% of the words are translated, 50% required; not " \
+           "translated: title (content/sample.md)" in result.output
+    assert not (project / "build/en/sample.html").exists()
+    assert "Krótki przewodnik" not in (project / "build/en/index.html").read_text("utf-8")
+    assert 'hreflang="en"' not in (project / "build/pl/sample.html").read_text("utf-8")
+
+
+def test_init_writes_the_defaults_readers_get(tmp_path: Path, cli: Cli) -> None:
+    from locpipe.config import Publish, load_config
+
+    assert cli(tmp_path, "init").exit_code == 0
+    written = (tmp_path / "locpipe.toml").read_text(encoding="utf-8")
+    assert 'policy = "skip"\nmin_coverage = 50\nrequired = ["title"]\n' in written
+    assert 'outdated = "near"\n' in written and "show_machine = false\n" in written
+    assert load_config(tmp_path).publish == Publish()
