@@ -247,9 +247,19 @@ def prune(config: Config, *, dry_run: bool = False, policy: PrunePolicy | None =
             if not (dropped or dated):
                 report.files.append(FileResult(display, FileStatus.UNCHANGED))
                 continue
-            _guarded_write(config, report, path, catalog.dumps(po, wrap=config.wrap),
+            wrap = _wrap_of(config, _read_text(path))
+            _guarded_write(config, report, path, catalog.dumps(po, wrap=wrap),
                            dry_run=int(dry_run), dropped=dropped, dated=dated)
     return report
+
+
+def _wrap_of(config: Config, text: str | None) -> bool:
+    """Wrap a catalogue's long strings as its file does, or as ``wrap`` says if it cannot
+    tell (see :func:`locpipe.poformat.wrapping`)."""
+    from .poformat import wrapping
+
+    found = None if text is None else wrapping(text)
+    return config.wrap if found is None else found
 
 
 # -- compile ------------------------------------------------------------------------------
@@ -940,7 +950,8 @@ def _fill(entry: polib.POEntry, translation: str, *, comment: str) -> None:
 
 def _save_target(config: Config, report: Report, target: _Target) -> None:
     """Write a catalogue as ``update`` would; never over a change made since it was read."""
-    data = catalog.dumps(target.po, wrap=config.wrap).encode("utf-8")
+    wrap = _wrap_of(config, target.on_disk.decode("utf-8", errors="replace"))
+    data = catalog.dumps(target.po, wrap=wrap).encode("utf-8")
     try:
         current: bytes | None = target.path.read_bytes()
     except OSError:

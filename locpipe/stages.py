@@ -665,7 +665,6 @@ def _merge(run: _Run, template: polib.POFile, locale: str,
 
 def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStatus:
     """Write a merged catalogue if it changed, as ``update`` does, and report it."""
-    config = run.config
     report = run.result.update.setdefault(merged.locale, fs.Report())
     display = run.catalogue_display(merged.locale)
     stats = merged.stats.as_dict()
@@ -676,21 +675,22 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
         # Nothing changed, the usual case: no need to serialise.
         report.files.append(FileResult(display, FileStatus.UNCHANGED, stats))
         return FileStatus.UNCHANGED
+    wrap = _wrap_of(run, merged)
     if old is not None and _texts_of(old) != _texts_of(new):
         # A text or translation changed, so the file does, whatever its layout: date it and
         # write it once, as the steps below would (they compare three serialisations).
         catalog.stamp_header(new, template)
         old = None
-    text = catalog.dumps(new, wrap=config.wrap)
+    text = catalog.dumps(new, wrap=wrap)
     if old is not None:
         on_disk = run.current_bytes(merged.locale)
         if on_disk is None or text != on_disk.decode("utf-8", errors="replace"):
-            if text == catalog.dumps(old, wrap=config.wrap):
+            if text == catalog.dumps(old, wrap=wrap):
                 # Only the layout differs (an editor wrapped lines its own way): leave it.
                 report.files.append(FileResult(display, FileStatus.UNCHANGED, stats))
                 return FileStatus.UNCHANGED
             catalog.stamp_header(new, template)
-            text = catalog.dumps(new, wrap=config.wrap)
+            text = catalog.dumps(new, wrap=wrap)
     data = text.encode("utf-8")
     status = run.write(report, merged.path, data, dry_run=run.plan.dry_run, owned=False,
                        details=stats)
@@ -705,6 +705,16 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
             if old_bytes is not None:
                 run.result.items[merged.locale] = (before[0], zlib.compress(old_bytes, 1))
     return status
+
+
+def _wrap_of(run: _Run, merged: _Merged) -> bool:
+    """Whether to wrap a catalogue's long strings: as the file on disk does (a translator's
+    tool may have saved it unwrapped), or as ``wrap`` says for a new one."""
+    from .poformat import wrapping
+
+    on_disk = None if merged.old is None else run.current_bytes(merged.locale)
+    found = None if on_disk is None else wrapping(on_disk.decode("utf-8", errors="replace"))
+    return run.config.wrap if found is None else found
 
 
 def _texts_of(po: polib.POFile) -> list[tuple[object, ...] | None]:

@@ -286,3 +286,59 @@ def test_init_writes_the_defaults_readers_get(tmp_path: Path, cli: Cli) -> None:
     assert 'policy = "skip"\nmin_coverage = 50\nrequired = ["title"]\n' in written
     assert 'outdated = "near"\n' in written and "show_machine = false\n" in written
     assert load_config(tmp_path).publish == Publish()
+
+
+MENTORING_EN = "locales/en/LC_MESSAGES/mentoring.po"
+
+
+def _changed_lines(before: str, after: str) -> int:
+    import difflib
+
+    return sum(1 for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                   n=0, lineterm="")
+               if line[:1] in "+-" and not line.startswith(("+++", "---")))
+
+
+def _msgcat(path: Path, *options: str) -> str:
+    import subprocess
+
+    return subprocess.run(["msgcat", *options, str(path)], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_a_catalogue_saved_unwrapped_stays_unwrapped_when_an_entry_changes(
+        shipped: Path, cli: Cli) -> None:
+    import subprocess
+
+    path = shipped / MENTORING_EN
+    subprocess.run(["msgcat", "--no-wrap", "-o", str(path), str(path)], check=True)
+    before = path.read_text(encoding="utf-8")
+    article = shipped / "content/mentoring.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "Dobrym przykładem jest nawyk", "Dobrym przykładem jest nawyk,", 1), encoding="utf-8")
+    assert cli(shipped, "build").exit_code == 0
+    after = path.read_text(encoding="utf-8")
+    # The header's date (2 lines), and the entry: its source (2), now fuzzy with the
+    # previous one (2); nothing else, where rewrapping made a 186-line diff.
+    assert _changed_lines(before, after) == 6, after
+    assert after == _msgcat(path, "--no-wrap")
+
+
+def test_wrap_setting_is_for_new_catalogues_each_old_one_keeps_its_own(
+        shipped: Path, cli: Cli) -> None:
+    with (shipped / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write("wrap = false\n")
+    (shipped / "content/nowy.md").write_text(
+        "# Nowy artykuł\n\n" + "Bardzo długi akapit, który się nie mieści w wierszu. " * 3
+        + "\n", encoding="utf-8")
+    path = shipped / MENTORING_EN
+    before = path.read_text(encoding="utf-8")
+    article = shipped / "content/mentoring.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "Dobrym przykładem jest nawyk", "Dobrym przykładem jest nawyk,", 1), encoding="utf-8")
+    assert cli(shipped, "build").exit_code == 0
+    after = path.read_text(encoding="utf-8")
+    assert _changed_lines(before, after) < 20 and after == _msgcat(path)  # still wrapped
+    new = shipped / "locales/en/LC_MESSAGES/nowy.po"
+    assert new.read_text(encoding="utf-8") == _msgcat(new, "--no-wrap")
+    assert max(len(line) for line in new.read_text(encoding="utf-8").splitlines()) > 79
