@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,12 +209,73 @@ def load_config(root: Path | None = None) -> Config:
 
 def _read_toml(path: Path) -> dict[str, object]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = _line_of_toml_error(str(e))
-        raise ConfigError(f"invalid TOML: {e}; fix the syntax", path, line) from e
+        raise ConfigError(f"invalid TOML: {explain_toml(text, e)}", path, line) from e
     except UnicodeDecodeError as e:
         raise ConfigError("not UTF-8; save the file as UTF-8", path) from e
+
+
+_TOML_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_TOML_KEY = rf"{_TOML_PART}(?:[ \t]*\.[ \t]*{_TOML_PART})*"
+_TOML_ASSIGN = re.compile(rf"[ \t]*({_TOML_KEY})[ \t]*=")
+_TOML_TABLE = re.compile(rf"[ \t]*\[\[?[ \t]*({_TOML_KEY})[ \t]*\]")
+
+
+def _toml_path(key: str) -> tuple[str, ...]:
+    parts = re.findall(_TOML_PART, key)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def explain_toml(text: str, error: tomllib.TOMLDecodeError, *, offset: int = 0) -> str:
+    r"""The TOML parser's complaint, with what to do; for a key or table given twice, which
+    one and where it was first given (lines of ``text`` plus ``offset``).
+
+    >>> try:
+    ...     tomllib.loads('locales = ["pl"]\n[publish]\npolicy = "skip"\npolicy = "fallback"\n')
+    ... except tomllib.TOMLDecodeError as e:
+    ...     print(explain_toml('locales = ["pl"]\n[publish]\npolicy = "skip"\n'
+    ...                        'policy = "fallback"\n', e))
+    'publish.policy' is set twice, first at line 3; keep one of them
+    """
+    line = _line_of_toml_error(str(error))
+    if line is None or not re.match(r"Cannot (overwrite a value|declare)", str(error)):
+        return f"{error}; fix the syntax"
+    first: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, row in enumerate(text.split("\n")[:line], 1):
+        header = _TOML_TABLE.match(row)
+        assign = None if header else _TOML_ASSIGN.match(row)
+        if header:
+            table = _toml_path(header.group(1))
+            name = table
+        elif assign:
+            name = table + _toml_path(assign.group(1))
+        else:
+            continue
+        if number == line:
+            where = first.get(name)
+            if where is None:
+                break
+            what = (f"table [{'.'.join(name)}] is declared twice" if header
+                    else f"'{'.'.join(name)}' is set twice")
+            return f"{what}, first at line {where + offset}; keep one of them"
+        first.setdefault(name, number)
+    return f"{error}; fix the syntax"
+
+
+def unknown_key(shown: str, key: str, known: Iterable[str]) -> str:
+    """Say a key is unknown, suggest the nearest known one, and list them all.
+
+    >>> unknown_key("locale", "locale", ["locales", "source_locale", "wrap"])
+    "unknown key 'locale'; did you mean 'locales'? known keys: locales, source_locale, wrap"
+    """
+    names = sorted(known)
+    near = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{shown[: len(shown) - len(key)]}{near[0]}'?" if near else ";"
+    return f"unknown key '{shown}'{hint} known keys: {', '.join(names)}"
 
 
 def _line_of_toml_error(message: str) -> int | None:
@@ -240,10 +302,8 @@ def _from_table(
         if key in ("publish", "articles"):
             continue  # read below, once the scalar keys are known
         if key not in _KEYS:
-            known = ", ".join(sorted(_KEYS))
-            raise ConfigError(
-                f"unknown key '{prefix}{key}'; known keys: {known}", path, _key_line(path, key)
-            )
+            raise ConfigError(unknown_key(f"{prefix}{key}", key, _KEYS | {"mt"}), path,
+                              _key_line(path, key))
         if key in _GATE_KEYS:
             values.update(_gate_setting(key, value, path, prefix))
             continue
@@ -506,8 +566,7 @@ def _publish_table(value: object, base: Publish, path: Path, where: str) -> Publ
     for key, item in value.items():
         line = table_line(path, where, key)
         if key not in _PUBLISH_KEYS:
-            known = ", ".join(sorted(_PUBLISH_KEYS))
-            raise ConfigError(f"unknown key '{where}.{key}'; known keys: {known}", path, line)
+            raise ConfigError(unknown_key(f"{where}.{key}", key, _PUBLISH_KEYS), path, line)
         try:
             changes[key] = _PUBLISH_KEYS[key](item)
         except ValueError as e:
@@ -630,7 +689,7 @@ def _check_settings(table: Mapping[str, object], path: Path, prefix: str) -> Che
                 lines.setdefault(name, where or 0)
         else:
             raise ConfigError(
-                f"unknown key '{prefix}checks.{key}'; known keys: disable, enable, severity",
+                unknown_key(f"{prefix}checks.{key}", key, {"disable", "enable", "severity"}),
                 path, line,
             )
     return CheckSettings(enable, disable, severity, lines, path.name)

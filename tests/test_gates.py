@@ -342,3 +342,54 @@ def test_wrap_setting_is_for_new_catalogues_each_old_one_keeps_its_own(
     new = shipped / "locales/en/LC_MESSAGES/nowy.po"
     assert new.read_text(encoding="utf-8") == _msgcat(new, "--no-wrap")
     assert max(len(line) for line in new.read_text(encoding="utf-8").splitlines()) > 79
+
+
+def test_a_key_given_twice_says_which_and_where_first(project: Path, cli: Cli) -> None:
+    config = project / "locpipe.toml"
+    config.write_text('source_locale = "pl"\nlocales = ["pl", "en"]\n[publish]\npolicy = "skip"\n'
+                      'policy = "fallback"\n', encoding="utf-8")
+    result = cli(project, "status")
+    assert result.exit_code == 2
+    assert ("locpipe.toml:5: invalid TOML: 'publish.policy' is set twice, first at line 4; "
+            "keep one of them") in result.output
+    config.write_text('locales = ["pl", "en"]\n[publish]\npolicy = "skip"\n[checks]\n'
+                      '[publish]\n', encoding="utf-8")
+    result = cli(project, "status")
+    assert "locpipe.toml:5: invalid TOML: table [publish] is declared twice, first at line 2" \
+        in result.output
+    config.write_text('locales = ["pl", "en"]\n', encoding="utf-8")
+    (project / "content/t.md").write_text('+++\ntitle = "A"\ntitle = "B"\n+++\n\nTekst.\n',
+                                          encoding="utf-8")
+    result = cli(project, "extract")
+    assert result.exit_code == 2
+    assert ("content/t.md:3: invalid TOML front matter: 'title' is set twice, first at line 2; "
+            "keep one of them") in result.output
+
+
+def test_an_unknown_key_gets_a_suggestion_and_the_whole_list(project: Path, cli: Cli) -> None:
+    config = project / "locpipe.toml"
+    config.write_text('source_locale = "pl"\nlocale = ["pl", "en"]\n', encoding="utf-8")
+    result = cli(project, "status")
+    assert result.exit_code == 2
+    assert "locpipe.toml:2: unknown key 'locale'; did you mean 'locales'? known keys: " \
+           "articles, base_url," in result.output
+    assert ", mt, " in result.output  # the engines' tables are known keys too
+    config.write_text('locales = ["pl", "en"]\n[publish]\nmin_coverag = 50\n', encoding="utf-8")
+    result = cli(project, "status")
+    assert "unknown key 'publish.min_coverag'; did you mean 'publish.min_coverage'? known " \
+           "keys: min_coverage, outdated, policy, required, show_machine" in result.output
+    config.write_text('locales = ["pl", "en"]\nzzz = 1\n', encoding="utf-8")
+    assert "unknown key 'zzz'; known keys: " in cli(project, "status").output
+
+
+def test_an_unescaped_quote_in_a_translation_says_what_to_write(project: Path, cli: Cli,
+                                                                 ) -> None:
+    _built(project, cli)
+    path = project / EN
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'msgid "Kot"\nmsgstr ""', 'msgid "Kot"\nmsgstr "The "cat" here"', 1), encoding="utf-8")
+    result = cli(project, "check")
+    assert result.exit_code == 2
+    line = path.read_text(encoding="utf-8").split("\n").index('msgstr "The "cat" here"') + 1
+    assert (f'{EN}:{line}: PO syntax error: a \'"\' inside the string ends it: write it as \\" '
+            '(msgstr "The \\"cat\\" here"); fix this line') in result.output
