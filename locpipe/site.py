@@ -22,6 +22,7 @@ import babel.numbers
 import jinja2
 from markupsafe import Markup, escape
 
+from . import pagehtml
 from .config import Config, OutputLayout
 from .errors import ContentError
 from .model import Article, Key, Summary, Unit, UnitKind
@@ -884,7 +885,7 @@ def article_page(
     here = files[locale]
     rules = site.typography
     data = article.front_matter.data if article.front_matter else {}
-    body = typeset(markdown_to_html(markdown_body), lang=locale, rules=rules)
+    body = typeset(pagehtml.finish(markdown_to_html(markdown_body)), lang=locale, rules=rules)
     heading = None
     lifted = _LEADING_H1.match(body)
     if lifted is not None:

@@ -393,3 +393,61 @@ def test_an_unescaped_quote_in_a_translation_says_what_to_write(project: Path, c
     line = path.read_text(encoding="utf-8").split("\n").index('msgstr "The "cat" here"') + 1
     assert (f'{EN}:{line}: PO syntax error: a \'"\' inside the string ends it: write it as \\" '
             '(msgstr "The \\"cat\\" here"); fix this line') in result.output
+
+
+NOTES = """---
+title: Przypisy i zadania
+---
+
+Tekst z przypisem[^1] i drugim[^uwaga], a potem znowu z pierwszym[^1].
+
+- [ ] do zrobienia
+- [x] zrobione
+- zwykły punkt
+
+Akapit po liście.
+
+[^1]: Pierwszy przypis.
+[^uwaga]: Drugi przypis, z *wyróżnieniem*.
+"""
+
+
+def test_footnotes_and_task_lists_read_as_readers_expect(tmp_path: Path, cli: Cli) -> None:
+    import os
+
+    from browser import Browser, serve
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/notes.md").write_text(NOTES, encoding="utf-8")
+    (tmp_path / "locpipe.toml").write_text('locales = ["pl", "en"]\n', encoding="utf-8")
+    assert cli(tmp_path, "build").exit_code == 0
+    html = (tmp_path / "build/pl/notes.html").read_text(encoding="utf-8")
+    assert html.count('class="footnote-backref"') == 3  # the first note is referred to twice
+    assert 'id="fnref-1-2"' in html and 'href="#fnref-1-2"' in html
+    assert html.index("Akapit po liście.") < html.index('<section class="footnotes"')
+    if os.environ.get("LOCPIPE_SKIP_BROWSER"):
+        pytest.skip("LOCPIPE_SKIP_BROWSER is set")
+    artifacts = Path(os.environ.get("LOCPIPE_ARTIFACTS") or Path(__file__).parent / "artifacts")
+    with Browser() as browser, serve(tmp_path / "build") as base:
+        page = browser.new_page()
+        page.goto(f"{base}pl/notes.html")
+        page.screenshot(artifacts / "footnotes-and-tasks-pl.png")
+        notes = "document.querySelector('section.footnotes')"
+        assert page.evaluate(f"getComputedStyle({notes}).borderTopStyle") == "solid"
+        assert page.evaluate(f"[...{notes}.querySelectorAll('li')].map(li => "
+                             "li.firstElementChild.firstChild.textContent.trim())") == [
+            "Pierwszy przypis.", "Drugi przypis, z"]
+        # Every reference leads to its note and every back-link to a reference.
+        assert page.evaluate("[...document.querySelectorAll('sup.footnote-ref a, "
+                             "a.footnote-backref')].every(a => document.getElementById("
+                             "a.hash.slice(1)) !== null)")
+        page.evaluate("document.querySelector('sup.footnote-ref a').click()")
+        assert page.evaluate("location.hash") == "#fn-1"
+        page.evaluate("document.querySelector('#fn-1 a.footnote-backref').click()")
+        assert page.evaluate("location.hash") == "#fnref-1"
+        # A task item shows its box and no bullet; a plain item keeps its bullet.
+        items = "[...document.querySelectorAll('article li:not(section li)')]"
+        assert page.evaluate(f"{items}.map(li => [getComputedStyle(li).listStyleType, "
+                             "li.querySelector('input[type=checkbox]') !== null])") == [
+            ["none", True], ["none", True], ["disc", False]]
+        assert page.problems == []
