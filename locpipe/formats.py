@@ -94,6 +94,10 @@ def human(result: CheckReport, *, strict: bool = False, gaps: bool = False) -> s
     for cat in result.catalogues:
         if gaps or cat.gated:
             lines += gap_lines(cat, limit=None if gaps else GAPS_SHOWN)
+    unlisted = sum(len(c.gaps) for c in result.catalogues if not (gaps or c.gated))
+    if unlisted:
+        lines.append(f"{unlisted} untranslated or fuzzy entries not listed: "
+                     "--list-untranslated lists them as path:line")
     everything = total(result.coverage)
     warnings = sum(i.severity is not Severity.ERROR for i in result.issues)
     errors = len(result.issues) - warnings + len(result.errors)  # those printed before

@@ -157,6 +157,8 @@ def test_check_lists_every_untranslated_and_fuzzy_entry(project: Path, cli: Cli)
 
         text = cli(project, "check").output.splitlines()
         assert not any(line.startswith(f"{EN}:{max(expected)}:") for line in text)  # passed
+        assert ("16 untranslated or fuzzy entries not listed: --list-untranslated lists them "
+                "as path:line") in text
         failed = cli(project, "check", "--min-coverage", "90").output.splitlines()
         assert f"{EN}: 15 untranslated, 1 fuzzy:" in failed
         shown = [line for line in failed if line.startswith(f"{EN}:")
