@@ -155,9 +155,12 @@ def decide(
                         {key: Shown.TRANSLATION for key in units}, {})
     shown = {key: show(translations.get(key), settings, key[1]) for key in units}
     texts = {key: translations[key].msgstr for key, s in shown.items() if s is not Shown.SOURCE}
+    # A reviewed translation of a near-identical source still serves readers: a typo fixed
+    # in the source must not take a published article off the site until it is reviewed.
+    served = {key for key, s in shown.items() if s is Shown.TRANSLATION or (
+        s is Shown.OUTDATED and near_identical(translations[key].previous_msgid or "", key[1]))}
     total = sum(word_count(unit.msgid) for unit in units.values())
-    done = sum(word_count(units[key].msgid) for key, s in shown.items()
-               if s is Shown.TRANSLATION)
+    done = sum(word_count(units[key].msgid) for key in served)
     coverage = Fraction(done, total) if total else Fraction(1)
     reasons = []
     if coverage * 100 < Fraction(str(settings.min_coverage)):
@@ -165,7 +168,7 @@ def decide(
                        f"{settings.min_coverage:g}% required")
     missing = sorted({found for key, unit in units.items()
                       if (found := selector(unit)) in settings.required
-                      and shown[key] is not Shown.TRANSLATION}) if settings.required else []
+                      and key not in served}) if settings.required else []
     if missing:
         reasons.append(f"not translated: {', '.join(missing)}")
     publish = not reasons or settings.policy is PublishPolicy.FALLBACK

@@ -269,6 +269,31 @@ def test_readers_of_a_translation_never_get_the_source_for_a_small_edit(
     assert "w środku!" in (project / "build/en/sample.md").read_text(encoding="utf-8")
 
 
+def test_a_typo_fixed_in_the_source_does_not_take_a_page_off_the_site(
+        project: Path, cli: Cli) -> None:
+    _built(project, cli)
+    _translate(project, {"Krótki przewodnik": "A short guide", LINK: "The first paragraph, "
+                         "with *emphasis*, a [link](https://example.org/a \"Title\") and "
+                         "`pip install locpipe`, broken over two lines.",
+                         PARAGRAPH: "The second paragraph, with a hard break\nin the middle.",
+                         "Pierwszy punkt listy": "The first list item", "Krok pierwszy":
+                         "Step one", "Krok drugi": "Step two", "Cytat w bloku.": "A quote.",
+                         "Drugi punkt, a w nim:": "The second item, with:"})
+    assert cli(project, "build").exit_code == 0
+    assert (project / "build/en/sample.html").exists()  # the title and over half the words
+    sample = project / "content/sample.md"
+    sample.write_text(sample.read_text(encoding="utf-8").replace(
+        "title: Krótki przewodnik", "title: Krótki przewodnik!").replace(
+        "złamany w dwóch wierszach", "złamany w dwu wierszach"), encoding="utf-8")
+    result = cli(project, "build")
+    assert result.exit_code == 0 and "skipped" not in result.output, result.output
+    page = (project / "build/en/sample.html").read_text(encoding="utf-8")
+    assert 'class="outdated"' in page and "<title>A short guide" in page
+    assert "A short guide" in (project / "build/en/index.html").read_text(encoding="utf-8")
+    check = cli(project, "check", "--format", "json")  # fuzzy never counts for check
+    assert json.loads(check.stdout)["catalogues"][0]["entries"]["fuzzy"] == 2
+
+
 def test_an_article_is_not_published_until_half_of_it_is_translated(
         project: Path, cli: Cli) -> None:
     result = cli(project, "build")
