@@ -977,6 +977,15 @@ def _last_render(run: _Run, slot: str) -> _Last:
         return _Last()
 
 
+def _still_published(run: _Run, article: Article, locale: str, last: _Last) -> bool:
+    """Whether a locale whose catalogue cannot be read has a page, left as it was: as the
+    last good render says, or (the cache deleted) as the output folder shows."""
+    if locale in last.verdicts:
+        return last.verdicts[locale].publish
+    name = site.output_file(article.name, locale, ".html", run.config.output_layout)
+    return fs.confined(run.config, name, article, folders=run.ctx.folders).is_file()
+
+
 def _issues_to(issues: Iterable[Issue]) -> list[list[object]]:
     return [[i.check, i.severity.value, i.path, i.line, i.message] for i in issues]
 
@@ -1064,7 +1073,7 @@ def _render_article(run: _Run, article: Article, settings: Publish,
     pages_of = {loc: site.output_file(article.name, loc, ".html", layout)
                 for loc in config.locales
                 if (loc in decisions and decisions[loc].publish)
-                or (loc in kept and loc in last.verdicts and last.verdicts[loc].publish)}
+                or (loc in kept and _still_published(run, article, loc, last))}
     for locale, decision in decisions.items():
         outputs = [site.output_file(article.name, locale, suffix, layout)
                    for suffix, kind in ((".md", OutputFormat.MARKDOWN),

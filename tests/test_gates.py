@@ -218,6 +218,12 @@ def test_a_broken_catalogue_leaves_every_page_that_depends_on_it_as_it_was(
     # before, and the Polish page still links to the English one.
     assert changed == OTHER, changed
     assert 'hreflang="en"' in after["pl/sample.html"].decode()
+    # Without the cache, the page left in place is still linked from the other language.
+    import shutil
+
+    shutil.rmtree(project / ".locpipe-cache")
+    assert cli(project, "build").exit_code == 2
+    assert _outputs(project)["pl/sample.html"] == after["pl/sample.html"]
 
 
 def test_broken_front_matter_leaves_the_article_listed_with_its_last_good_pages(
