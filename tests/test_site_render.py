@@ -55,7 +55,8 @@ def test_skip_policy_writes_nothing_says_why_and_removes_stale_pages(
     assert cli(merged, "render").exit_code == 0
     assert (merged / "build/en/sample.md").exists()
 
-    result = cli(merged, "render", "--policy", "skip", "--min-coverage", "95")
+    result = cli(merged, "render", "--policy", "skip", "--min-coverage", "95",
+                 "--outdated", "source")
     assert result.exit_code == 0, result.output
     assert "skipped sample [en]: 92.3% of the words are translated, 95% required " \
            "(content/sample.md)" in result.output
