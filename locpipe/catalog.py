@@ -313,11 +313,32 @@ def _check_syntax(text: str, path: str) -> None:
             continue
         if not _PO_LINE.fullmatch(line):
             problem = (
-                "string is not terminated: end it with a '\"'"
-                if re.fullmatch(rf'[^"]*{_STRING[:-1]}[ \t]*\r?', line)
-                else "expected a keyword and a quoted string, or a quoted string"
+                _stray_quote(line)
+                or ("string is not terminated: end it with a '\"'"
+                    if re.fullmatch(rf'[^"]*{_STRING[:-1]}[ \t]*\r?', line)
+                    else "expected a keyword and a quoted string, or a quoted string")
             )
             raise CatalogError(f"PO syntax error: {problem}; fix this line", path, number)
+
+
+_QUOTED_LINE = re.compile(r'(?P<head>[ \t]*(?:[a-z_]+(?:\[\d+\])?[ \t]+)?)"(?P<text>.*)"[ \t]*\r?')
+
+
+def _stray_quote(line: str) -> str | None:
+    """What to write instead of a line whose string holds an unescaped quotation mark.
+
+    >>> print(_stray_quote('msgstr "The "cat" here"'))
+    a '"' inside the string ends it: write it as \\" (msgstr "The \\"cat\\" here")
+    """
+    match = _QUOTED_LINE.fullmatch(line)
+    if match is None:
+        return None
+    fixed = re.sub(r'(?<!\\)((?:\\\\)*)"', r'\1\\"', match.group("text"))
+    suggestion = f'{match.group("head")}"{fixed}"'
+    if not _PO_LINE.fullmatch(suggestion):
+        return None
+    return (f"a '\"' inside the string ends it: write it as \\\" "
+            f"({suggestion.strip()})")
 
 
 def _check_duplicates(po: polib.POFile, path: str) -> None:

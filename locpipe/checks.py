@@ -16,7 +16,7 @@ import gettext
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from babel import Locale
@@ -757,3 +757,29 @@ def run_checks(catalogue: Catalogue, selection: Selection | None = None) -> list
             issues.append(Issue(IGNORE_FLAG, Severity.WARNING, catalogue.path, message.line,
                                 f"unknown check {name!r} in the {IGNORE_FLAG} flag"))
     return sorted(issues, key=lambda i: i.line or 0)
+
+
+def blocking(catalogue: Catalogue, selection: Selection | None = None
+             ) -> list[tuple[Message, Issue]]:
+    """Every error-level problem of a translation, with the entry it is in, by line.
+
+    Rendering holds such translations back (readers see what they see for a fuzzy entry):
+    a broken link or a lost code span must not reach them while ``check`` fails on it.
+    """
+    selection = selection or select()
+    # A translation equal to its source shows readers the source's own bytes: nothing to
+    # hold back, and most of the time saved where many entries are names or numbers.
+    changed = tuple(m for m in catalogue.messages if m.msgid_plural or m.msgstr != m.msgid)
+    context = Context(replace(catalogue, messages=changed))
+    found: list[tuple[Message, Issue]] = []
+    for check in selection.checks:
+        if (check.scope is not Scope.TRANSLATION or not check.applies_to(catalogue.locale)
+                or selection.severity_of(check) is not Severity.ERROR):
+            continue
+        for finding in check.run(context):
+            entry = finding.entry
+            if entry is None or check.name in silenced(entry):
+                continue
+            found.append((entry, Issue(check.name, Severity.ERROR, catalogue.path,
+                                       finding.line, finding.message)))
+    return sorted(found, key=lambda pair: pair[1].line or 0)

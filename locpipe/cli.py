@@ -276,16 +276,27 @@ def _decisions(report: pipeline.RenderReport) -> None:
         elif decision.reasons:
             click.echo(f"fallback {where}: {decision.fallback} passage(s) in the source "
                        f"language; {'; '.join(decision.reasons)}")
+    for issue in report.withheld:
+        click.echo(f"{formats.issue_line(issue)} (not published: readers see the source "
+                   "text until this is fixed)")
+
+
+def _rendered(report: pipeline.RenderReport) -> int:
+    """Exit 1 when a translation was held back for an error-level problem, as check does."""
+    return _finish(report) or (EXIT_FAILED if report.withheld else EXIT_OK)
 
 
 @main.command()
 @click.option("--policy", type=click.Choice([p.value for p in PublishPolicy]), default=None,
               help="For articles below the gate: skip them, or publish with the source text "
-                   "where a translation is missing.  [default: from config, else fallback]")
+                   "where a translation is missing.  [default: from config, else skip]")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
-              help="Percent of an article's words that must be translated to pass the gate.")
+              help="Percent of an article's words that must be translated to pass the gate "
+                   "[default: from config, else 50].")
 @click.option("--outdated", type=click.Choice([o.value for o in Outdated]), default=None,
-              help="Show translations whose source changed since (marked), or the source.")
+              help="Where the source changed since it was translated: show the translation "
+                   "(marked) if the change was small (near), always (show), or show the "
+                   "source.  [default: from config, else near]")
 @click.option("--show-machine/--hide-machine", default=None,
               help="Show unreviewed machine translations (marked) instead of the source.")
 @_work_options
@@ -306,7 +317,7 @@ def render(ctx: click.Context, policy: str | None, min_coverage: float | None,
         )
     _files(report)
     _decisions(report)
-    ctx.exit(_finish(report))
+    ctx.exit(_rendered(report))
 
 
 def _table(rows: Sequence[Coverage]) -> None:
@@ -405,8 +416,12 @@ def _run_check(ctx: click.Context, options: dict[str, object], *,
               show_default=True, help="How to print the report (see docs/ci.md).")
 @click.option("--list-checks", is_flag=True, expose_value=False, is_eager=True,
               callback=_list_checks, help="List the checks, their severities, and exit.")
+@click.option("--list-untranslated", "gaps", is_flag=True,
+              help="List every untranslated and fuzzy entry as path:line, per catalogue "
+                   "(text lists some of each catalogue below its gate; JSON lists all).")
 @click.pass_context
-def check(ctx: click.Context, /, strict: bool, output: str, **options: object) -> None:
+def check(ctx: click.Context, /, strict: bool, output: str, gaps: bool,
+          **options: object) -> None:
     """Gate for CI: coverage, required units, stale files and quality checks.
 
     Checks the project's catalogues, or the given .po files (made by locpipe or not).
@@ -416,7 +431,9 @@ def check(ctx: click.Context, /, strict: bool, output: str, **options: object) -
     if output == "text":
         for error in result.errors:
             _error(error)
-    click.echo(_FORMATS[output](result, strict=strict), nl=False)
+    text = (formats.human(result, strict=strict, gaps=gaps) if output == "text"
+            else _FORMATS[output](result, strict=strict))
+    click.echo(text, nl=False)
     if result.errors:
         ctx.exit(EXIT_ERROR)
     ctx.exit(EXIT_OK if result.passed(strict=strict) else EXIT_FAILED)
@@ -438,7 +455,8 @@ def report(ctx: click.Context, /, out: Path | None, **options: object) -> None:
         _error(error)
     _files(written)
     click.echo(f"report: {(folder / 'index.html').as_posix()}")
-    ctx.exit(_finish(written) or (EXIT_ERROR if result.errors else EXIT_OK))
+    ctx.exit(_finish(written) or (EXIT_ERROR if result.errors else
+                                  EXIT_OK if result.passed() else EXIT_FAILED))
 
 
 @main.command()
@@ -472,7 +490,7 @@ def build(ctx: click.Context, jobs: int | None, quiet: bool) -> None:
     _decisions(report)
     if report.coverage:
         _table(report.coverage)
-    ctx.exit(_finish(report))
+    ctx.exit(_rendered(report))
 
 
 @main.command()

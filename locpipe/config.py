@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,8 +59,11 @@ class PublishPolicy(enum.Enum):
 class Outdated(enum.Enum):
     """What readers see where the source changed since it was translated."""
 
+    NEAR = "near"
+    """The previous translation, marked outdated in HTML, when the source changed little
+    (see :data:`locpipe.publish.NEAR_IDENTICAL`); the current source after a rewrite."""
     SHOW = "show"
-    """The previous translation, marked outdated in HTML."""
+    """The previous translation, marked outdated in HTML, however much the source changed."""
     SOURCE = "source"
     """The current source text."""
 
@@ -100,12 +104,14 @@ REQUIRED_KINDS = KIND_SELECTORS
 class Publish:
     """When a translated article is published, and what fills its gaps."""
 
-    policy: PublishPolicy = PublishPolicy.FALLBACK
-    min_coverage: float = 100.0
+    policy: PublishPolicy = PublishPolicy.SKIP
+    """Below the gate, an article is not published in that language (readers of it are
+    not handed a page mostly in the source language)."""
+    min_coverage: float = 50.0
     """Percent of the article's source words that must be translated (fuzzy never counts)."""
     required: tuple[str, ...] = ("title",)
     """Front-matter keys and unit kinds that must all be translated."""
-    outdated: Outdated = Outdated.SOURCE
+    outdated: Outdated = Outdated.NEAR
     show_machine: bool = False
     """Show fuzzy machine translations (marked in HTML) instead of the source."""
 
@@ -267,7 +273,7 @@ def _read_toml(path: Path) -> dict[str, object]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = _line_of_toml_error(str(e))
-        raise ConfigError(f"invalid TOML: {e}; fix the syntax", path, line) from e
+        raise ConfigError(f"invalid TOML: {explain_toml(text, e)}", path, line) from e
     except UnicodeDecodeError as e:
         raise ConfigError("not UTF-8; save the file as UTF-8", path) from e
     except (RecursionError, ValueError) as e:  # arrays thousands deep; 5,000-digit numbers
@@ -287,6 +293,66 @@ def unreadable_toml(text: str, error: Exception) -> tuple[int, str]:
         pattern, problem = r"\d{1000}", "a number of thousands of digits, too long to read"
     found = re.search(pattern, text)
     return (text.count("\n", 0, found.start()) + 1 if found else 1), problem
+
+
+_TOML_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_TOML_KEY = rf"{_TOML_PART}(?:[ \t]*\.[ \t]*{_TOML_PART})*"
+_TOML_ASSIGN = re.compile(rf"[ \t]*({_TOML_KEY})[ \t]*=")
+_TOML_TABLE = re.compile(rf"[ \t]*\[\[?[ \t]*({_TOML_KEY})[ \t]*\]")
+
+
+def _toml_path(key: str) -> tuple[str, ...]:
+    parts = re.findall(_TOML_PART, key)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def explain_toml(text: str, error: tomllib.TOMLDecodeError, *, offset: int = 0) -> str:
+    r"""The TOML parser's complaint, with what to do; for a key or table given twice, which
+    one and where it was first given (lines of ``text`` plus ``offset``).
+
+    >>> try:
+    ...     tomllib.loads('locales = ["pl"]\n[publish]\npolicy = "skip"\npolicy = "fallback"\n')
+    ... except tomllib.TOMLDecodeError as e:
+    ...     print(explain_toml('locales = ["pl"]\n[publish]\npolicy = "skip"\n'
+    ...                        'policy = "fallback"\n', e))
+    'publish.policy' is set twice, first at line 3; keep one of them
+    """
+    line = _line_of_toml_error(str(error))
+    if line is None or not re.match(r"Cannot (overwrite a value|declare)", str(error)):
+        return f"{error}; fix the syntax"
+    first: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, row in enumerate(text.split("\n")[:line], 1):
+        header = _TOML_TABLE.match(row)
+        assign = None if header else _TOML_ASSIGN.match(row)
+        if header:
+            table = _toml_path(header.group(1))
+            name = table
+        elif assign:
+            name = table + _toml_path(assign.group(1))
+        else:
+            continue
+        if number == line:
+            where = first.get(name)
+            if where is None:
+                break
+            what = (f"table [{'.'.join(name)}] is declared twice" if header
+                    else f"'{'.'.join(name)}' is set twice")
+            return f"{what}, first at line {where + offset}; keep one of them"
+        first.setdefault(name, number)
+    return f"{error}; fix the syntax"
+
+
+def unknown_key(shown: str, key: str, known: Iterable[str]) -> str:
+    """Say a key is unknown, suggest the nearest known one, and list them all.
+
+    >>> unknown_key("locale", "locale", ["locales", "source_locale", "wrap"])
+    "unknown key 'locale'; did you mean 'locales'? known keys: locales, source_locale, wrap"
+    """
+    names = sorted(known)
+    near = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{shown[: len(shown) - len(key)]}{near[0]}'?" if near else ";"
+    return f"unknown key '{shown}'{hint} known keys: {', '.join(names)}"
 
 
 def _line_of_toml_error(message: str) -> int | None:
@@ -313,10 +379,8 @@ def _from_table(
         if key in ("publish", "articles"):
             continue  # read below, once the scalar keys are known
         if key not in _KEYS:
-            known = ", ".join(sorted(_KEYS))
-            raise ConfigError(
-                f"unknown key '{prefix}{key}'; known keys: {known}", path, _key_line(path, key)
-            )
+            raise ConfigError(unknown_key(f"{prefix}{key}", key, _KEYS | {"mt"}), path,
+                              _key_line(path, key))
         if key in _GATE_KEYS:
             values.update(_gate_setting(key, value, path, prefix))
             continue
@@ -631,8 +695,8 @@ def _publish_table(value: object, base: Publish, path: Path, where: str,
     for key, item in value.items():
         line = table_line(path, where, key)
         if key not in _PUBLISH_KEYS:
-            known = ", ".join(sorted([*_PUBLISH_KEYS, *also]))
-            raise ConfigError(f"unknown key '{where}.{key}'; known keys: {known}", path, line)
+            raise ConfigError(unknown_key(f"{where}.{key}", key, [*_PUBLISH_KEYS, *also]),
+                              path, line)
         try:
             changes[key] = _PUBLISH_KEYS[key](item)
         except ValueError as e:
@@ -780,7 +844,7 @@ def _check_settings(table: Mapping[str, object], path: Path, prefix: str) -> Che
                 lines.setdefault(name, where or 0)
         else:
             raise ConfigError(
-                f"unknown key '{prefix}checks.{key}'; known keys: disable, enable, severity",
+                unknown_key(f"{prefix}checks.{key}", key, {"disable", "enable", "severity"}),
                 path, line,
             )
     return CheckSettings(enable, disable, severity, lines, path.name)

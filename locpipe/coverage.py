@@ -159,6 +159,37 @@ def grouped(coverage: Iterable[Coverage], key: Callable[[Coverage], str]) -> dic
 
 
 @dataclass(frozen=True)
+class Gap:
+    """An entry readers do not get a reviewed translation of: untranslated or fuzzy."""
+
+    line: int
+    """1-based line of the entry in its catalogue."""
+    state: EntryState
+    text: str
+    """The start of its source text, to recognise it by."""
+
+
+GAP_TEXT = 60
+"""How much of an entry's source a gap keeps (a large project has very many gaps)."""
+
+
+def gaps(messages: Iterable[Message]) -> tuple[Gap, ...]:
+    """Every untranslated and fuzzy entry, in the order of the file.
+
+    >>> gaps([Message("Kot", "", 7, EntryState.UNTRANSLATED)])
+    (Gap(line=7, state=<EntryState.UNTRANSLATED: 'untranslated'>, text='Kot'),)
+    """
+    found = []
+    for m in messages:
+        if m.state in (EntryState.UNTRANSLATED, EntryState.FUZZY):
+            text = " ".join(m.msgid.split())
+            if len(text) > GAP_TEXT:
+                text = text[: GAP_TEXT - 1].rstrip() + "…"
+            found.append(Gap(m.line, m.state, text))
+    return tuple(sorted(found, key=lambda g: g.line))
+
+
+@dataclass(frozen=True)
 class CatalogueReport:
     """One catalogue's coverage, its threshold and the problems found in it."""
 
@@ -166,6 +197,13 @@ class CatalogueReport:
     catalogue: Catalogue
     threshold: Fraction
     issues: tuple[Issue, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+    """Its untranslated and fuzzy entries, which ``check`` lists."""
+
+    @property
+    def gated(self) -> bool:
+        """Whether a coverage or required-unit gate fails on this catalogue."""
+        return any(i.check in (COVERAGE_CHECK, REQUIRED_CHECK) for i in self.issues)
 
 
 @dataclass

@@ -10,9 +10,9 @@ import json
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
-from .coverage import CheckReport, Totals, counted, grouped, percent, total
+from .coverage import CatalogueReport, CheckReport, Totals, counted, grouped, percent, total
 from .errors import LocpipeError
-from .model import Counts, Coverage, CoverageUnit, Issue, Severity
+from .model import Counts, Coverage, CoverageUnit, EntryState, Issue, Severity
 
 JSON_VERSION = 1
 
@@ -63,15 +63,44 @@ def _summary(counts: Counts, unit: str) -> str:
             f"{counts.untranslated} untranslated, {counts.obsolete} obsolete")
 
 
-def human(result: CheckReport, *, strict: bool = False) -> str:
-    """The coverage table, every problem as ``path:line: severity check: message``, a verdict."""
+GAPS_SHOWN = 10
+"""Untranslated and fuzzy entries listed per failing catalogue, unless all are asked for."""
+
+
+def gap_lines(cat: CatalogueReport, *, limit: int | None = None) -> list[str]:
+    """A catalogue's untranslated and fuzzy entries as ``path:line: state: text``, under a
+    line that says how many there are."""
+    if not cat.gaps:
+        return []
+    path = cat.coverage.path
+    fuzzy = sum(g.state is EntryState.FUZZY for g in cat.gaps)
+    lines = [f"{path}: {len(cat.gaps) - fuzzy} untranslated, {fuzzy} fuzzy:"]
+    shown = cat.gaps if limit is None else cat.gaps[:limit]
+    lines += [f"{path}:{g.line}: {g.state.value}: {g.text}" for g in shown]
+    if len(shown) < len(cat.gaps):
+        lines.append(f"{path}: ... and {len(cat.gaps) - len(shown)} more "
+                     "(--list-untranslated lists them all)")
+    return lines
+
+
+def human(result: CheckReport, *, strict: bool = False, gaps: bool = False) -> str:
+    """The coverage table, every problem as ``path:line: severity check: message``, the
+    untranslated and fuzzy entries of each catalogue that fails its gate (of every catalogue,
+    with ``gaps``), and a verdict."""
     lines = coverage_matrix(result.coverage, result.gate.unit)
     if lines:
         lines.append("")
     lines += [issue_line(i) for i in result.issues]
+    for cat in result.catalogues:
+        if gaps or cat.gated:
+            lines += gap_lines(cat, limit=None if gaps else GAPS_SHOWN)
+    unlisted = sum(len(c.gaps) for c in result.catalogues if not (gaps or c.gated))
+    if unlisted:
+        lines.append(f"{unlisted} untranslated or fuzzy entries not listed: "
+                     "--list-untranslated lists them as path:line")
     everything = total(result.coverage)
-    errors = sum(i.severity is Severity.ERROR for i in result.issues)
-    warnings = len(result.issues) - errors
+    warnings = sum(i.severity is not Severity.ERROR for i in result.issues)
+    errors = len(result.issues) - warnings + len(result.errors)  # those printed before
     if result.coverage:
         lines.append(f"{everything.catalogues} catalogue(s): "
                      f"{_summary(everything.entries, 'entries')}; "
@@ -138,6 +167,9 @@ def to_json(result: CheckReport, *, strict: bool = False) -> str:
             "entries": _counts(cov.entries), "words": _counts(cov.words),
             "min_coverage": float(cat.threshold),
             "ok": not any(i.severity is Severity.ERROR for i in cat.issues),
+            **{state.value: [{"line": g.line, "text": g.text} for g in cat.gaps
+                             if g.state is state]
+               for state in (EntryState.UNTRANSLATED, EntryState.FUZZY)},
         })
     document = {
         "version": JSON_VERSION,

@@ -34,6 +34,7 @@ from .coverage import (
     CatalogueReport,
     CheckReport,
     Gate,
+    gaps,
     gate_issue,
     message_counts,
     required_issues,
@@ -214,6 +215,17 @@ def _orphans(config: Config, outcome: stages.Outcome, report: Report, *suffixes:
                 "or moved, 'locpipe build' fills the new article's catalogues from them; "
                 "'locpipe prune --orphans' removes them",
                 f"{config.content_dir}/{name}.md"))
+def _once(errors: Sequence[LocpipeError]) -> list[LocpipeError]:
+    """Each error once, in the order first met: every step that reads a broken file meets
+    its error, and the user needs to read it once."""
+    seen: set[tuple[type, str]] = set()
+    kept = []
+    for error in errors:
+        key = (type(error), str(error))
+        if key not in seen:
+            seen.add(key)
+            kept.append(error)
+    return kept
 
 
 def _problems(report: Report, outcome: stages.Outcome) -> None:
@@ -295,7 +307,8 @@ def prune(config: Config, *, dry_run: bool = False, policy: PrunePolicy | None =
             if not (dropped or dated):
                 report.files.append(FileResult(display, FileStatus.UNCHANGED))
                 continue
-            _guarded_write(config, report, path, catalog.dumps(po, wrap=config.wrap),
+            wrap = _wrap_of(config, _read_text(path))
+            _guarded_write(config, report, path, catalog.dumps(po, wrap=wrap),
                            dry_run=int(dry_run), dropped=dropped, dated=dated)
     return report
 
@@ -335,6 +348,13 @@ def _remove_empty_folders(folder: Path, *, stop: Path, keep: Collection[str] = (
         except OSError:  # not empty (or not ours to remove)
             return
         folder = folder.parent
+def _wrap_of(config: Config, text: str | None) -> bool:
+    """Wrap a catalogue's long strings as its file does, or as ``wrap`` says if it cannot
+    tell (see :func:`locpipe.poformat.wrapping`)."""
+    from .poformat import wrapping
+
+    found = None if text is None else wrapping(text)
+    return config.wrap if found is None else found
 
 
 # -- compile ------------------------------------------------------------------------------
@@ -374,6 +394,9 @@ class RenderReport(Report):
     """What ``render`` wrote, and the publish decision for every article in every target."""
 
     decisions: list[Verdict] = field(default_factory=list)
+    withheld: list[Issue] = field(default_factory=list)
+    """Error-level problems of translations, which were therefore not published (the
+    command then exits 1, as ``check`` does on them)."""
 
     @property
     def skipped(self) -> list[Verdict]:
@@ -407,6 +430,7 @@ def render_all(
     outcome = stages.run(config, plan, jobs=jobs, progress=progress)
     report = RenderReport()
     _render_report(config, outcome, report)
+    report.errors = _once(report.errors)
     _remember(outcome, plan, report)
     return report
 
@@ -423,6 +447,7 @@ def _render_report(config: Config, outcome: stages.Outcome, report: RenderReport
     for result in outcome.results:
         report.extend(result.render)
         report.decisions.extend(result.verdicts)
+        report.withheld.extend(result.withheld)
         for locale, summary in result.summaries.items():
             listed[locale].append(summary)
     if OutputFormat.HTML in config.output_formats:
@@ -642,6 +667,7 @@ def check(
                                *c.issues))
             for c in result.catalogues
         ]
+    result.errors = _once(result.errors)
     if not result.errors:
         outcome.save(plan)
     result.issues.sort(key=lambda i: (i.path, i.line or 0))
@@ -666,8 +692,8 @@ def _check_files(config: Config, paths: Sequence[Path], result: CheckReport,
         if selection is not None:
             issues.extend(checks.run_checks(cat, selection))
         issues.sort(key=lambda i: i.line or 0)
-        result.catalogues.append(
-            CatalogueReport(cov, cat, result.gate.threshold(cat.locale), tuple(issues)))
+        result.catalogues.append(CatalogueReport(
+            cov, cat, result.gate.threshold(cat.locale), tuple(issues), gaps(cat.messages)))
         result.issues.extend(issues)
 
 
@@ -697,10 +723,12 @@ def build(
         _render_report(config, outcome, rendered)
         report.extend(rendered)
         report.decisions = rendered.decisions
+        report.withheld = rendered.withheld
         report.coverage = [cov for result in outcome.results for cov in result.coverage]
         _orphans(config, outcome, report, ".pot", ".po")
         if not outcome.sources and not outcome.problems:
             report.notices.append(LocpipeError(_no_articles(config), config.content_dir))
+        report.errors = _once(report.errors)
         _remember(outcome, plan, report)
     return report
 
@@ -722,6 +750,19 @@ locales = [{locales}]
 content_dir = "content"
 locales_dir = "locales"
 output_dir = "build"
+
+# What readers see: these are the defaults, written out to be read and changed.
+[publish]
+# An article is published in a language once half its words and its title are translated:
+# readers never get a page mostly in another language, listed under a foreign title.
+policy = "skip"
+min_coverage = 50
+required = ["title"]
+# After a small edit of the source (a typo, a comma: 80% alike), readers keep the previous
+# translation, marked outdated for reviewers; after a rewrite, they see the new source.
+outdated = "near"
+# Unreviewed machine translations are never shown.
+show_machine = false
 """
 
 
@@ -1106,7 +1147,8 @@ def _fill(entry: polib.POEntry, translation: str, *, comment: str) -> None:
 
 def _save_target(config: Config, report: Report, target: _Target) -> None:
     """Write a catalogue as ``update`` would; never over a change made since it was read."""
-    data = catalog.dumps(target.po, wrap=config.wrap).encode("utf-8")
+    wrap = _wrap_of(config, target.on_disk.decode("utf-8", errors="replace"))
+    data = catalog.dumps(target.po, wrap=wrap).encode("utf-8")
     try:
         current: bytes | None = target.path.read_bytes()
     except OSError:

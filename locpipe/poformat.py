@@ -1016,6 +1016,41 @@ def dumps(catalogue: polib.POFile, *, width: int = 79, wrap: bool = True) -> str
     return "\n".join(out) + "\n" if out else ""
 
 
+_STRING_LINE = re.compile(
+    r'(?:#~\|? ?|#\| ?)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) )?"(.*)"$')
+
+
+def wrapping(text: str, *, width: int = 79) -> bool | None:
+    r"""How a catalogue lays out its long strings, to write it back the same way: True
+    when they are wrapped at ``width`` columns (msgcat's default), False when they are not
+    (``msgcat --no-wrap``, Poedit's setting), None when no string says.
+
+    A string continued on a new line where its text has no ``\n`` is wrapped; a string
+    line wider than ``width`` is not.
+
+    >>> wrapping('msgid ""\n"Ala ma "\n"kota."\nmsgstr ""\n')
+    True
+    >>> wrapping('msgid "' + 'Ala ma kota. ' * 8 + '"\nmsgstr ""\n')
+    False
+    >>> wrapping('msgid ""\n"Ala\\n"\n"ma kota."\nmsgstr "Ala has a cat."\n') is None
+    True
+    """
+    wide = False
+    previous: str | None = None
+    for line in text.splitlines():
+        match = _STRING_LINE.match(line)
+        if match is None:
+            previous = None
+            continue
+        value = match.group(1)
+        continued = line.lstrip("#~| ").startswith('"')
+        if continued and previous and not previous.endswith("\\n"):
+            return True
+        previous = value
+        wide = wide or len(line) > width
+    return False if wide else None
+
+
 # ---------------------------------------------------------------------------
 # Unicode data: libunistring 1.0's line-break class and uc_width per code point.
 # Runs over U+0000..U+10FFFF: varint(start - previous start), then one byte

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from . import similarity
 from .catalog import word_count
 from .config import Outdated, Publish, PublishPolicy
 from .model import Article, EntryState, Key, Translation, Unit, UnitKind, Verdict
@@ -75,13 +76,43 @@ class Decision:
                        self.fallback)
 
 
-def show(translation: Translation | None, settings: Publish) -> Shown:
+NEAR_IDENTICAL = 80.0
+"""How alike (percent, :func:`locpipe.similarity.similarity`) a changed source must be to
+the text it was translated from for ``outdated = "near"`` to keep showing the translation:
+four words (or punctuation marks) in five the same and in order, so a typo, a comma or one
+changed word in a sentence of five or more words; texts under four words are compared
+character by character, four in five alike."""
+
+
+def near_identical(previous: str, current: str) -> bool:
+    """Whether a source changed so little that its old translation still serves readers.
+
+    >>> near_identical("Mentoring pomaga liderom rozwijać się szybciej i pewniej niż sami.",
+    ...                "Mentoring pomaga liderom rozwijać się szybciej i pewniej, niż sami.")
+    True
+    >>> near_identical("Mentoring pomaga liderom.", "Coaching to zupełnie inna metoda pracy.")
+    False
+    """
+    vocabulary = similarity.Vocabulary()
+    score = similarity.similarity(similarity.prepare(previous, vocabulary),
+                                  similarity.prepare(current, vocabulary))
+    return score >= NEAR_IDENTICAL
+
+
+def show(translation: Translation | None, settings: Publish, source: str = "") -> Shown:
     """Pick what readers see for one unit, from its catalogue entry and the settings.
+
+    ``source`` is the unit's current source text, which ``outdated = "near"`` compares
+    with the one the translation was made for.
 
     >>> from locpipe.model import EntryState, Translation
     >>> old = Translation("Old text", EntryState.FUZZY, previous_msgid="Stary tekst")
-    >>> show(old, Publish()).value, show(old, Publish(outdated=Outdated.SHOW)).value
-    ('source', 'outdated')
+    >>> show(old, Publish(outdated=Outdated.SOURCE)).value
+    'source'
+    >>> show(old, Publish(outdated=Outdated.SHOW)).value
+    'outdated'
+    >>> show(old, Publish(), "Stary tekst!").value, show(old, Publish(), "Nowy wpis").value
+    ('outdated', 'source')
     """
     if translation is None or not translation.msgstr:
         return Shown.SOURCE
@@ -91,7 +122,9 @@ def show(translation: Translation | None, settings: Publish) -> Shown:
         return Shown.SOURCE
     if translation.machine is not None:
         return Shown.MACHINE if settings.show_machine else Shown.SOURCE
-    if translation.previous_msgid is not None and settings.outdated is Outdated.SHOW:
+    if translation.previous_msgid is None or settings.outdated is Outdated.SOURCE:
+        return Shown.SOURCE
+    if settings.outdated is Outdated.SHOW or near_identical(translation.previous_msgid, source):
         return Shown.OUTDATED
     return Shown.SOURCE
 
@@ -108,11 +141,14 @@ def decide(
     if locale == article.lang:
         return Decision(article.name, article.path, locale, True, settings.policy, Fraction(1),
                         {key: Shown.TRANSLATION for key in units}, {})
-    shown = {key: show(translations.get(key), settings) for key in units}
+    shown = {key: show(translations.get(key), settings, key[1]) for key in units}
     texts = {key: translations[key].msgstr for key, s in shown.items() if s is not Shown.SOURCE}
+    # A reviewed translation of a near-identical source still serves readers: a typo fixed
+    # in the source must not take a published article off the site until it is reviewed.
+    served = {key for key, s in shown.items() if s is Shown.TRANSLATION or (
+        s is Shown.OUTDATED and near_identical(translations[key].previous_msgid or "", key[1]))}
     total = sum(word_count(unit.msgid) for unit in units.values())
-    done = sum(word_count(units[key].msgid) for key, s in shown.items()
-               if s is Shown.TRANSLATION)
+    done = sum(word_count(units[key].msgid) for key in served)
     coverage = Fraction(done, total) if total else Fraction(1)
     reasons = []
     if coverage * 100 < Fraction(str(settings.min_coverage)):
@@ -120,7 +156,7 @@ def decide(
                        f"{settings.min_coverage:g}% required")
     missing = sorted({found for key, unit in units.items()
                       if (found := selector(unit)) in settings.required
-                      and shown[key] is not Shown.TRANSLATION}) if settings.required else []
+                      and key not in served}) if settings.required else []
     if missing:
         reasons.append(f"not translated: {', '.join(missing)}")
     publish = not reasons or settings.policy is PublishPolicy.FALLBACK

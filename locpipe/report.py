@@ -118,12 +118,12 @@ def render(result: CheckReport, *, strict: bool = False) -> dict[str, str]:
     env = _environment()
     pages = _pages(result.catalogues)
     unit = result.gate.unit.value
-    errors = sum(i.severity is Severity.ERROR for i in result.issues)
+    warnings = sum(i.severity is not Severity.ERROR for i in result.issues)
     common = {
         "unit": unit,
         "passed": result.passed(strict=strict),
-        "errors": errors,
-        "warnings": len(result.issues) - errors,
+        "errors": len(result.issues) - warnings + len(result.errors),
+        "warnings": warnings,
         "pages": pages,
         "Bar": Bar,
     }

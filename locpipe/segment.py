@@ -308,7 +308,10 @@ def _load_toml(source: str, path: str) -> tuple[None, object]:
     except tomllib.TOMLDecodeError as e:
         match = re.search(r"line (\d+)", str(e))
         line = 1 + int(match.group(1)) if match else 1
-        raise ContentError(f"invalid TOML front matter: {e}; fix the TOML", path, line) from e
+        from .config import explain_toml
+
+        problem = explain_toml(source, e, offset=1).replace("; fix the syntax", "; fix the TOML")
+        raise ContentError(f"invalid TOML front matter: {problem}", path, line) from e
     except (RecursionError, ValueError) as e:  # arrays thousands deep; a 5,000-digit number
         line, problem = unreadable_toml(source, e)
         raise ContentError(f"invalid TOML front matter: {problem}; fix the TOML", path,

@@ -24,7 +24,7 @@ import jinja2
 import pyromark
 from markupsafe import Markup, escape
 
-from . import links
+from . import links, pagehtml
 from .config import Config, OutputLayout, bcp47
 from .dates import as_date
 from .errors import ContentError
@@ -1145,7 +1145,7 @@ def article_page(
     here = files[locale]
     rules = site.typography
     data = article.front_matter.data if article.front_matter else {}
-    body = typeset(markdown_to_html(markdown_body), lang=locale, rules=rules)
+    body = typeset(pagehtml.finish(markdown_to_html(markdown_body)), lang=locale, rules=rules)
     if any("<" in text or "[" in text for text in texts.values()):
         check_page(article, body, locale)  # only HTML, autolinks and links can do anything
     body = links.page_links(body, article.name, lambda other: relative_href(

@@ -44,7 +44,7 @@ import polib
 from . import cache, lazy
 from . import files as fs
 from .config import Config, Outdated, OutputFormat, Publish, PublishPolicy
-from .coverage import CatalogueReport, Gate, gate_issue, required_issues
+from .coverage import CatalogueReport, Gap, Gate, gaps, gate_issue, required_issues
 from .discover import SourceFile, find_articles, find_orphans
 from .errors import CatalogError, ContentError, LocpipeError
 from .model import (
@@ -52,6 +52,7 @@ from .model import (
     Catalogue,
     Counts,
     Coverage,
+    EntryState,
     FileResult,
     FileStatus,
     Issue,
@@ -202,6 +203,8 @@ class JobResult:
     """The article was read and went through rendering (for the ``[articles]`` check)."""
     verdicts: list[Verdict] = field(default_factory=list)
     summaries: dict[str, Summary] = field(default_factory=dict)
+    withheld: list[Issue] = field(default_factory=list)
+    """Error-level problems of translations that rendering therefore did not publish."""
     coverage: list[Coverage] = field(default_factory=list)
     coverage_errors: list[LocpipeError] = field(default_factory=list)
     checked: list[CatalogueReport] = field(default_factory=list)
@@ -679,7 +682,6 @@ def _merge(run: _Run, template: polib.POFile, locale: str,
 
 def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStatus:
     """Write a merged catalogue if it changed, as ``update`` does, and report it."""
-    config = run.config
     report = run.result.update.setdefault(merged.locale, fs.Report())
     display = run.catalogue_display(merged.locale)
     stats = merged.stats.as_dict()
@@ -690,21 +692,22 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
         # Nothing changed, the usual case: no need to serialise.
         report.files.append(FileResult(display, FileStatus.UNCHANGED, stats))
         return FileStatus.UNCHANGED
+    wrap = _wrap_of(run, merged)
     if old is not None and _texts_of(old) != _texts_of(new):
         # A text or translation changed, so the file does, whatever its layout: date it and
         # write it once, as the steps below would (they compare three serialisations).
         catalog.stamp_header(new, template)
         old = None
-    text = catalog.dumps(new, wrap=config.wrap)
+    text = catalog.dumps(new, wrap=wrap)
     if old is not None:
         on_disk = run.current_bytes(merged.locale)
         if on_disk is None or text != on_disk.decode("utf-8", errors="replace"):
-            if text == catalog.dumps(old, wrap=config.wrap):
+            if text == catalog.dumps(old, wrap=wrap):
                 # Only the layout differs (an editor wrapped lines its own way): leave it.
                 report.files.append(FileResult(display, FileStatus.UNCHANGED, stats))
                 return FileStatus.UNCHANGED
             catalog.stamp_header(new, template)
-            text = catalog.dumps(new, wrap=config.wrap)
+            text = catalog.dumps(new, wrap=wrap)
     data = text.encode("utf-8")
     status = run.write(report, merged.path, data, dry_run=run.plan.dry_run, owned=False,
                        details=stats)
@@ -719,6 +722,16 @@ def _save_merged(run: _Run, template: polib.POFile, merged: _Merged) -> FileStat
             if old_bytes is not None:
                 run.result.items[merged.locale] = (before[0], zlib.compress(old_bytes, 1))
     return status
+
+
+def _wrap_of(run: _Run, merged: _Merged) -> bool:
+    """Whether to wrap a catalogue's long strings: as the file on disk does (a translator's
+    tool may have saved it unwrapped), or as ``wrap`` says for a new one."""
+    from .poformat import wrapping
+
+    on_disk = None if merged.old is None else run.current_bytes(merged.locale)
+    found = None if on_disk is None else wrapping(on_disk.decode("utf-8", errors="replace"))
+    return run.config.wrap if found is None else found
 
 
 def _texts_of(po: polib.POFile) -> list[tuple[object, ...] | None]:
@@ -952,20 +965,26 @@ def _render(run: _Run) -> None:
             Verdict(article, path, locale, published, tuple(reasons), fallback)
             for article, path, locale, published, reasons, fallback in found["verdicts"]]
         run.result.summaries = {loc: _summary_from(s) for loc, s in found["summaries"].items()}
+        run.result.withheld = _issues_from(found.get("withheld", []))
         return
+    run.result.rendered = True  # read or not, the article exists
     try:
         article = run.article()
     except LocpipeError as e:
         run.result.render_load.errors.append(e)
         run.result.render_load.files.append(FileResult(source.display, FileStatus.FAILED))
+        # Its pages stay as they were: listed, and linked from the other languages, as
+        # the last good render left them.
+        last = _last_render(run, slot)
+        run.result.verdicts = list(last.verdicts.values())
+        run.result.summaries = dict(last.summaries)
         return
-    run.result.rendered = True
     options = dict(zip(("policy", "min_coverage", "outdated", "show_machine"),
                        run.plan.publish, strict=True))
     settings = publish.settings_for(config.publish_for(article.name), **options)  # type: ignore[arg-type]
     files: list[list[str | None]] = []
     try:
-        _render_article(run, article, settings, files)
+        _render_article(run, article, settings, files, _last_render(run, slot))
     except LocpipeError as e:
         run.result.render.errors.append(e)
         return
@@ -975,7 +994,50 @@ def _render(run: _Run) -> None:
             "verdicts": [[v.article, v.path, v.locale, v.publish, list(v.reasons), v.fallback]
                          for v in run.result.verdicts],
             "summaries": {loc: _summary_to(s) for loc, s in run.result.summaries.items()},
+            "withheld": _issues_to(run.result.withheld),
         })
+
+
+@dataclass(frozen=True)
+class _Last:
+    """What the last good render of an article published, by locale: kept for a locale
+    whose input is broken now, so that its pages stay as they were, listed as before."""
+
+    verdicts: Mapping[str, Verdict] = field(default_factory=dict)
+    summaries: Mapping[str, Summary] = field(default_factory=dict)
+
+
+def _last_render(run: _Run, slot: str) -> _Last:
+    """The last render this cache remembers (a run that met an error records nothing)."""
+    found = run.store.lookup(slot)
+    if found is None:
+        return _Last()
+    try:
+        value = json.loads(found[1])
+        verdicts = [Verdict(article, path, locale, published, tuple(reasons), fallback)
+                    for article, path, locale, published, reasons, fallback
+                    in value["verdicts"]]
+        return _Last({v.locale: v for v in verdicts},
+                     {loc: _summary_from(s) for loc, s in value["summaries"].items()})
+    except (ValueError, KeyError, TypeError):
+        return _Last()
+
+
+def _still_published(run: _Run, article: Article, locale: str, last: _Last) -> bool:
+    """Whether a locale whose catalogue cannot be read has a page, left as it was: as the
+    last good render says, or (the cache deleted) as the output folder shows."""
+    if locale in last.verdicts:
+        return last.verdicts[locale].publish
+    name = site.output_file(article.name, locale, ".html", run.config.output_layout)
+    return fs.confined(run.config, name, article, folders=run.ctx.folders).is_file()
+
+
+def _issues_to(issues: Iterable[Issue]) -> list[list[object]]:
+    return [[i.check, i.severity.value, i.path, i.line, i.message] for i in issues]
+
+
+def _issues_from(rows: Iterable[Sequence[Any]]) -> list[Issue]:
+    return [Issue(c, Severity(s), path, line, m) for c, s, path, line, m in rows]
 
 
 def _summary_to(summary: Summary) -> list[object]:
@@ -995,14 +1057,41 @@ def _opt(value: object) -> str | None:
 
 
 def _translations(run: _Run, article: Article, locale: str) -> dict[Key, Translation]:
+    """What the catalogue holds for each unit, a translation with an error-level problem
+    held back as if it were fuzzy (the problems go into the result)."""
     if locale == article.lang or not run.current_exists(locale):
         return {}
-    return catalog.translations(run.current_catalogue(locale))
+    po = run.current_catalogue(locale)
+    found = catalog.translations(po)
+    if not found:
+        return found
+    display = run.catalogue_display(locale)
+    selection = checks.select(run.config.checks)
+    cat = catalog.to_catalogue(po, "", path=display, locale=locale,
+                               definitions=segment.reference_definitions(article.text))
+    problems = checks.blocking(cat, selection)
+    if not problems:
+        return found
+    if locale in run.current:  # just merged: its entries' lines are those of the file
+        data = run.current[locale][1] or b""
+        cat = catalog.to_catalogue(catalog.parse_catalog(data.decode("utf-8"), display), "",
+                                   path=display, locale=locale,
+                                   definitions=segment.reference_definitions(article.text))
+        problems = checks.blocking(cat, selection)
+    for message, issue in problems:
+        key = (message.msgctxt, message.msgid)
+        if key in found:
+            found[key] = Translation(found[key].msgstr, EntryState.FUZZY)
+        run.result.withheld.append(issue)
+    return found
 
 
 def _render_article(run: _Run, article: Article, settings: Publish,
-                    files: list[list[str | None]]) -> None:
-    """Render one article in every locale: the pipeline's rules, from catalogues in memory."""
+                    files: list[list[str | None]], last: _Last) -> None:
+    """Render one article in every locale: the pipeline's rules, from catalogues in memory.
+
+    A locale whose catalogue cannot be read keeps its pages as they are, and ``last``
+    says how they were listed and linked."""
     config, report = run.config, run.result.render
     pages = site.Site.from_config(config)
     site.check_name(article.name, article.path)
@@ -1011,50 +1100,67 @@ def _render_article(run: _Run, article: Article, settings: Publish,
         raise ContentError("the name 'index' is taken by the index pages; rename the article",
                            article.path, 1)
     decisions: dict[str, publish.Decision] = {}
+    kept: list[str] = []
     for locale in [article.lang, *config.targets(article.lang)]:
         try:
             found = _translations(run, article, locale)
         except LocpipeError as e:
             report.errors.append(e)
+            kept.append(locale)
             continue
         decisions[locale] = publish.decide(article, found, locale=locale, settings=settings)
-    run.result.verdicts = [d.verdict for loc, d in decisions.items() if loc != article.lang]
+    run.result.verdicts = [decisions[loc].verdict if loc in decisions else last.verdicts[loc]
+                           for loc in [article.lang, *config.targets(article.lang)]
+                           if loc != article.lang and (loc in decisions or loc in last.verdicts)]
+    for locale in kept:
+        if locale in last.summaries:
+            run.result.summaries[locale] = last.summaries[locale]
     # Every rendered version, in the order of `locales`, for hreflang links and the switcher.
     pages_of = {loc: site.output_file(article.name, loc, ".html", layout)
-                for loc in config.locales if loc in decisions and decisions[loc].publish}
-    for locale, decision in decisions.items():
-        outputs = [site.output_file(article.name, locale, suffix, layout)
-                   for suffix, kind in ((".md", OutputFormat.MARKDOWN),
-                                        (".html", OutputFormat.HTML))
-                   if kind in config.output_formats]
-        targets = {Path(f).suffix: fs.confined(config, f, article, folders=run.ctx.folders)
-                   for f in outputs}
-        if not decision.publish:
-            for path in targets.values():
-                run.remove(report, path)
-                files.append([fs.display(config, path), None])
-            continue
-        texts = site.neutralised(article, decision.texts)
-        if ".md" in targets:
-            extras = site.front_matter_extras(article, locale, config)
-            markdown = render.render_markdown(article, texts, locale=locale,
-                                              extra_front_matter=extras)
-            if texts:
-                markdown = links.anchored(article, markdown,
-                                          render.strip_front_matter(markdown), texts)
-            _write_output(run, targets[".md"], markdown, files)
-        if ".html" in targets:
-            marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,
-                                            wrap=site.marker(decision))
-            index = site.index_file(locale, layout)
-            page = site.article_page(pages, article, render.strip_front_matter(marked),
-                                     decision=decision, texts=texts, files=pages_of,
-                                     index=index)
-            _write_output(run, targets[".html"], page, files)
-            if locale in config.locales:
-                run.result.summaries[locale] = site.summary(
-                    pages, article, locale=locale, texts=texts,
-                    href=site.relative_href(index, pages_of[locale]))
+                for loc in config.locales
+                if (loc in decisions and decisions[loc].publish)
+                or (loc in kept and _still_published(run, article, loc, last))}
+    for decision in decisions.values():
+        _render_locale(run, article, decision, pages, pages_of, files)
+
+
+def _render_locale(run: _Run, article: Article, decision: publish.Decision, pages: site.Site,
+                   pages_of: Mapping[str, str], files: list[list[str | None]]) -> None:
+    """Write one locale's pages of an article, or remove them if it is not published."""
+    config, report, locale = run.config, run.result.render, decision.locale
+    layout = config.output_layout
+    outputs = [site.output_file(article.name, locale, suffix, layout)
+               for suffix, kind in ((".md", OutputFormat.MARKDOWN),
+                                    (".html", OutputFormat.HTML))
+               if kind in config.output_formats]
+    targets = {Path(f).suffix: fs.confined(config, f, article, folders=run.ctx.folders)
+               for f in outputs}
+    if not decision.publish:
+        for path in targets.values():
+            run.remove(report, path)
+            files.append([fs.display(config, path), None])
+        return
+    texts = site.neutralised(article, decision.texts)
+    if ".md" in targets:
+        extras = site.front_matter_extras(article, locale, config)
+        markdown = render.render_markdown(article, texts, locale=locale,
+                                          extra_front_matter=extras)
+        if texts:
+            markdown = links.anchored(article, markdown,
+                                      render.strip_front_matter(markdown), texts)
+        _write_output(run, targets[".md"], markdown, files)
+    if ".html" in targets:
+        marked = render.render_markdown(article, texts, locale=locale, mark_fallback=True,
+                                        wrap=site.marker(decision))
+        index = site.index_file(locale, layout)
+        page = site.article_page(pages, article, render.strip_front_matter(marked),
+                                 decision=decision, texts=texts, files=pages_of,
+                                 index=index)
+        _write_output(run, targets[".html"], page, files)
+        if locale in config.locales:
+            run.result.summaries[locale] = site.summary(
+                pages, article, locale=locale, texts=texts,
+                href=site.relative_href(index, pages_of[locale]))
 
 
 def _write_output(run: _Run, path: Path, text: str, files: list[list[str | None]]) -> None:
@@ -1136,7 +1242,8 @@ def _checks(run: _Run) -> None:
             cov = Coverage(display, run.name, locale, Counts(*entries), Counts(*words))
             issues = [Issue(c, Severity(s), display, line, m)
                       for c, s, line, m in found["issues"]]
-            _add_checked(run, cov, Catalogue(display, locale, ()), gate, issues)
+            _add_checked(run, cov, Catalogue(display, locale, ()), gate, issues,
+                         _gaps_from(found.get("gaps", [])))
             continue
         if plan.messages and run.probe:
             raise _Miss(slot)
@@ -1166,21 +1273,31 @@ def _checks(run: _Run) -> None:
             issues.extend(checks.run_checks(cat, plan.selection))
         # The messages are for the HTML report only: a project's worth of them is large.
         kept = cat if plan.messages else Catalogue(cat.path, cat.locale, (), cat.metadata)
-        _add_checked(run, cov, kept, gate, issues)
+        missing = gaps(cat.messages)
+        _add_checked(run, cov, kept, gate, issues, missing)
         run.remember(slot, key, {
             "counts": [_counts(entries), _counts(words)],
             "issues": [[i.check, i.severity.value, i.line, i.message] for i in issues],
+            "gaps": _gaps_to(missing),
         })
 
 
+def _gaps_to(found: Iterable[Gap]) -> list[list[object]]:
+    return [[g.line, g.state.value, g.text] for g in found]
+
+
+def _gaps_from(rows: Iterable[Sequence[Any]]) -> tuple[Gap, ...]:
+    return tuple(Gap(line, EntryState(state), text) for line, state, text in rows)
+
+
 def _add_checked(run: _Run, cov: Coverage, cat: Catalogue, gate: Gate,
-                 found: Iterable[Issue]) -> None:
+                 found: Iterable[Issue], missing: tuple[Gap, ...] = ()) -> None:
     below = gate_issue(cov, gate)
     issues = [] if below is None else [below]
     issues.extend(found)
     issues.sort(key=lambda i: i.line or 0)
     run.result.checked.append(
-        CatalogueReport(cov, cat, gate.threshold(cat.locale), tuple(issues)))
+        CatalogueReport(cov, cat, gate.threshold(cat.locale), tuple(issues), missing))
 
 
 # -- one job, all stages ------------------------------------------------------------------
@@ -1332,9 +1449,11 @@ def _dump(result: JobResult) -> dict[str, object]:
         "verdicts": [[v.article, v.path, v.locale, v.publish, list(v.reasons), v.fallback]
                      for v in result.verdicts],
         "summaries": {loc: _summary_to(s) for loc, s in result.summaries.items()},
+        "withheld": _issues_to(result.withheld),
         "coverage": [_coverage_data(c) for c in result.coverage],
         "checked": [[_coverage_data(c.coverage), str(c.threshold),
-                     [[i.check, i.severity.value, i.line, i.message] for i in c.issues]]
+                     [[i.check, i.severity.value, i.line, i.message] for i in c.issues],
+                     _gaps_to(c.gaps)]
                     for c in result.checked],
         "article_issues": [[i.check, i.severity.value, i.path, i.line, i.message]
                            for i in result.article_issues],
@@ -1352,12 +1471,14 @@ def _load(name: str, value: Mapping[str, Any]) -> JobResult:
                        for article, path, locale, published, reasons, fallback
                        in value["verdicts"]]
     result.summaries = {loc: _summary_from(s) for loc, s in value["summaries"].items()}
+    result.withheld = _issues_from(value.get("withheld", []))
     result.coverage = [_coverage_from(c) for c in value["coverage"]]
-    for cov, threshold, issues in value["checked"]:
+    for cov, threshold, issues, missing in value["checked"]:
         coverage = _coverage_from(cov)
         result.checked.append(CatalogueReport(
             coverage, Catalogue(coverage.path, coverage.locale, ()), Fraction(threshold),
-            tuple(Issue(c, Severity(s), coverage.path, line, m) for c, s, line, m in issues)))
+            tuple(Issue(c, Severity(s), coverage.path, line, m) for c, s, line, m in issues),
+            _gaps_from(missing)))
     result.article_issues = [Issue(c, Severity(s), path, line, m)
                              for c, s, path, line, m in value.get("article_issues", [])]
     return result

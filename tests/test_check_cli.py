@@ -256,7 +256,8 @@ def test_json_schema(project: Path, cli: Cli) -> None:
                             "articles", "total", "issues", "errors"]
     assert report["version"] == 1 and report["ok"] is False and report["unit"] == "entries"
     (cat,) = report["catalogues"]  # type: ignore[misc]
-    assert list(cat) == ["path", "article", "locale", "entries", "words", "min_coverage", "ok"]
+    assert list(cat) == ["path", "article", "locale", "entries", "words", "min_coverage", "ok",
+                         "untranslated", "fuzzy"]
     assert cat["ok"] is False and cat["min_coverage"] == 50.0
     assert report["locales"]["en"]["entries"]["translated"] == 6  # type: ignore[index]
     assert report["total"]["catalogues"] == 1  # type: ignore[index]

@@ -33,6 +33,10 @@ def two(project: Path) -> Path:
     return project
 
 
+FALLBACK = '\n[publish]\npolicy = "fallback"\n'
+"""Untranslated pages published too, for tests that read their front matter."""
+
+
 def configure(root: Path, text: str) -> None:
     config = root / "locpipe.toml"
     config.write_text(config.read_text(encoding="utf-8") + text, encoding="utf-8")
@@ -80,6 +84,7 @@ IMPOSSIBLE = {
 
 
 def test_impossible_dates_and_huge_numbers_are_kept_and_warned(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     for name, value in IMPOSSIBLE.items():
         write(two, name, f"---\ntitle: Tytuł\ndate: {value}\n---\n\nTekst.\n")
     write(two, "long-title", "---\ntitle: " + "7" * 100_000 + "\n---\n\nTekst.\n")
@@ -105,6 +110,7 @@ def test_impossible_dates_and_huge_numbers_are_kept_and_warned(two: Path, cli: C
 
 
 def test_title_that_is_a_list_or_a_mapping(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     write(two, "listed", "---\ntitle: [Pierwszy, Drugi]\n---\n\nTekst.\n")
     write(two, "mapped", "---\ntitle: {a: b}\ndescription: Opis.\n---\n\nTekst.\n")
     result = cli(two, "build")
@@ -118,6 +124,7 @@ def test_title_that_is_a_list_or_a_mapping(two: Path, cli: Cli) -> None:
 
 
 def test_key_that_is_a_list_passes_through_byte_for_byte(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     head = "---\n? [a, b]\n: c\n? {x: y}\n: z\ntitle: Tytuł\n"
     write(two, "complex", head + "---\n\nTekst.\n")
     result = cli(two, "build")
@@ -127,6 +134,7 @@ def test_key_that_is_a_list_passes_through_byte_for_byte(two: Path, cli: Cli) ->
 
 
 def test_front_matter_nested_thousands_deep(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     write(two, "deep", "+++\ntitle = 'A'\nt = " + "[" * 5000 + "]" * 5000 + "\n+++\n\nB.\n")
     write(two, "deep-yaml", "---\ntitle: A\nt: " + "[" * 5000 + "]" * 5000 + "\n---\n\nB.\n")
     # Deep enough for tomllib, too deep for tomlkit, which rewrites TOML when rendering.
@@ -169,6 +177,7 @@ def test_configuration_with_a_number_of_thousands_of_digits(two: Path, cli: Cli)
 
 
 def test_every_date_form_hugo_reads_gets_its_display_field(project: Path, cli: Cli) -> None:
+    configure(project, FALLBACK)
     for number, (_layout, written) in enumerate(HUGO_FORMS):
         write(project, f"hugo-{number}", f"---\ntitle: Tytuł\ndate: {written}\n---\n\nTekst.\n")
         write(project, f"quoted-{number}", f"---\ntitle: Tytuł\ndate: '{written}'\n---\n\nT.\n")
@@ -190,6 +199,7 @@ def test_every_date_form_hugo_reads_gets_its_display_field(project: Path, cli: C
 
 
 def test_dates_written_out_in_english(project: Path, cli: Cli) -> None:
+    configure(project, FALLBACK)
     for number, text in enumerate(WRITTEN_FORMS):
         write(project, f"text-{number}", f"---\ntitle: Tytuł\ndate: {text}\n---\n\nTekst.\n")
     result = cli(project, "build")
@@ -202,6 +212,7 @@ def test_dates_written_out_in_english(project: Path, cli: Cli) -> None:
 
 
 def test_localised_field_that_is_text_is_kept_and_check_warns(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     write(two, "someday",
           "---\ntitle: Tytuł\nseo:\n  date: 2026\ndate: kiedyś w lutym\n---\n\nTekst.\n")
     result = cli(two, "build")
@@ -230,6 +241,7 @@ TEMPLATES = {
 
 
 def test_template_front_matter_passes_through_byte_for_byte(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     for name, head in TEMPLATES.items():
         write(two, name, head + "\n# Nagłówek\n\nTekst akapitu.\n")
     result = cli(two, "build")
@@ -264,6 +276,7 @@ def test_placeholders_inside_yaml_strings_are_ordinary_values(two: Path, cli: Cl
 
 
 def test_broken_front_matter_that_is_no_template_is_still_refused(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     write(two, "broken", "---\ntitle: Dobry\ndescription: [niezamknięta\n---\n\nTekst.\n")
     result = cli(two, "build")
     assert result.exit_code == 2
@@ -278,6 +291,7 @@ RULED = "---\n\nJust a paragraph.\n\n---\n\nMore text.\n"
 
 
 def test_document_that_starts_with_a_thematic_break(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     write(two, "ruled", RULED)
     write(two, "listed", "---\n- pierwszy\n- drugi\n---\n\nTekst.\n")
     write(two, "plus", "+++\nNot TOML, just text.\n+++\n\nTekst.\n")
@@ -293,6 +307,7 @@ def test_document_that_starts_with_a_thematic_break(two: Path, cli: Cli) -> None
 
 
 def test_front_matter_none_for_one_article(two: Path, cli: Cli) -> None:
+    configure(two, FALLBACK)
     text = "---\nUwaga: to nie są metadane\n---\n\nTekst.\n"
     write(two, "notes", text)
     write(two, "normal", "---\ntitle: Tytuł\n---\n\nTekst.\n")
@@ -332,7 +347,8 @@ def test_front_matter_setting_for_the_whole_project(two: Path, cli: Cli) -> None
         ('[articles."a"]\nfront_matter = 1\n',
          "locpipe.toml:4: 'articles.\"a\".front_matter' must be one of"),
         ('[articles."a"]\nfront_matte = "none"\n',
-         "locpipe.toml:4: unknown key 'articles.\"a\".front_matte'; known keys: front_matter, "),
+         "locpipe.toml:4: unknown key 'articles.\"a\".front_matte'; did you mean "
+         "'articles.\"a\".front_matter'? known keys: front_matter, "),
     ],
 )
 def test_front_matter_setting_is_checked(two: Path, cli: Cli, setting: str, expected: str) -> None:

@@ -13,6 +13,7 @@ import importlib.util
 import os
 import pickle
 import random
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -56,7 +57,7 @@ def _project(root: Path, articles: int = 48) -> Path:
         po = polib.pofile(str(po_path))
         for entry in po:
             if entry.msgid and not entry.obsolete and rng.random() < 0.7:
-                entry.msgstr = entry.msgid.upper()
+                entry.msgstr = _shout(entry.msgid)
                 if rng.random() < 0.1:
                     entry.flags = ["fuzzy"]
         po.save()
@@ -70,6 +71,15 @@ def _project(root: Path, articles: int = 48) -> Path:
         encoding="utf-8")
     articles_found[7].unlink()
     return root
+
+
+_KEPT = re.compile(r"(`[^`]*`|\]\([^)]*\)|\]\[[^\]]*\]|<[^<>]*>|https?://\S+|\{[^}]*\})")
+
+
+def _shout(text: str) -> str:
+    """A translation: the text upper-cased, its code, link targets and tags kept, as a
+    translator keeps them (one that changed them would be held back, unpublished)."""
+    return "".join(p if _KEPT.fullmatch(p) else p.upper() for p in _KEPT.split(text))
 
 
 def _cli(root: Path, *args: str) -> object:

@@ -47,9 +47,13 @@ def test_reviewed_translations_are_shown_and_the_rest_falls_back_to_the_source()
     assert decision.fallback == 2
     # Words: title 2, first 5, second 5, heading 1 -> 7 of 13 translated.
     assert decision.coverage == Fraction(7, 13)
-    # Below the default 100% gate, the default policy still publishes, with reasons.
-    assert decision.publish and decision.reasons == (
-        "53.8% of the words are translated, 100% required",)
+    # The default gate: half the words and the title; met, so published with the gaps filled.
+    assert decision.publish and decision.reasons == ()
+    # Below it, not published by default: a page mostly in the source language serves no one.
+    less = decide(article(), {TITLE: done("Title")}, locale="en", settings=Publish())
+    assert less.skipped and less.reasons == ("15.3% of the words are translated, 50% required",)
+    fallback = Publish(policy=PublishPolicy.FALLBACK, min_coverage=100)
+    assert decide(article(), {TITLE: done("Title")}, locale="en", settings=fallback).publish
 
 
 def test_skip_policy_leaves_an_article_out_and_says_why() -> None:
@@ -98,6 +102,18 @@ def test_what_readers_see_for_one_unit(
     translation: Translation | None, settings: Publish, expected: Shown
 ) -> None:
     assert show(translation, settings) is expected
+
+
+def test_a_near_identical_source_keeps_its_translation_shown_a_rewrite_does_not() -> None:
+    old = Translation("The first paragraph has five words.", EntryState.FUZZY,
+                      previous_msgid="Pierwszy akapit ma pięć słów.")
+    assert show(old, Publish(), "Pierwszy akapit ma pięć słów!") is Shown.OUTDATED
+    assert show(old, Publish(), "Pierwszy akapit ma piec słów.") is Shown.OUTDATED  # a typo
+    assert show(old, Publish(), "Zupełnie inny akapit o czymś innym.") is Shown.SOURCE
+    assert show(old, Publish(outdated=Outdated.SOURCE), "Pierwszy akapit ma pięć słów!"
+                ) is Shown.SOURCE
+    assert show(old, Publish(outdated=Outdated.SHOW), "Zupełnie inny akapit o czymś innym."
+                ) is Shown.OUTDATED
 
 
 def test_shown_fuzzy_text_never_counts_as_translated() -> None:

@@ -52,7 +52,7 @@ def report(project: Path, cli: Cli) -> Path:
     path.write_text(catalog.dumps(po), encoding="utf-8")
     result = cli(project, "report", "-o", str(project / "htmlreport"), "--min-coverage", "80",
                  "--require", "title")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # as check: the gate fails
     assert "report: " in result.output
     return project / "htmlreport"
 
@@ -74,7 +74,7 @@ def test_report_files_and_determinism(report: Path, project: Path, cli: Cli) -> 
     before = snapshot(report)
     again = cli(project, "report", "-o", str(report), "--min-coverage", "80",
                 "--require", "title")
-    assert again.exit_code == 0 and "created" not in again.output
+    assert again.exit_code == 1 and "created" not in again.output
     assert snapshot(report) == before
 
 

@@ -55,7 +55,8 @@ def test_skip_policy_writes_nothing_says_why_and_removes_stale_pages(
     assert cli(merged, "render").exit_code == 0
     assert (merged / "build/en/sample.md").exists()
 
-    result = cli(merged, "render", "--policy", "skip", "--min-coverage", "95")
+    result = cli(merged, "render", "--policy", "skip", "--min-coverage", "95",
+                 "--outdated", "source")
     assert result.exit_code == 0, result.output
     assert "skipped sample [en]: 92.3% of the words are translated, 95% required " \
            "(content/sample.md)" in result.output
@@ -71,7 +72,8 @@ def test_skip_policy_writes_nothing_says_why_and_removes_stale_pages(
 
 
 def test_fallback_policy_publishes_with_the_source_and_reports_it(merged: Path, cli: Cli) -> None:
-    result = cli(merged, "render", "--policy", "fallback", "--min-coverage", "95")
+    result = cli(merged, "render", "--policy", "fallback", "--min-coverage", "95",
+                 "--outdated", "source")
     assert result.exit_code == 0
     assert "fallback sample [en]: 2 passage(s) in the source language; 92.3% of the words " \
            "are translated, 95% required" in result.output
@@ -130,7 +132,9 @@ def test_machine_translation_is_never_shown_unless_allowed(merged: Path, cli: Cl
 def test_translation_carrying_script_is_text_in_both_outputs(merged: Path, cli: Cli) -> None:
     edit_catalog(merged, "Cytat w bloku.",
                  'Quote <script>alert(1)</script> <img src=x onerror="alert(2)"> '
-                 "[click](javascript:alert(3)).")
+                 "[click](javascript:alert(3)).",
+                 # silenced, or it would be held back unpublished (tests/test_gates.py)
+                 comment="locpipe-ignore: markdown-html|markdown-links|urls")
     assert cli(merged, "render").exit_code == 0
     html = read(merged, "en/sample.html")
     assert "<script" not in html and "<img src=x" not in html and 'href="javascript' not in html
@@ -243,9 +247,7 @@ def test_render_twice_changes_nothing(merged: Path, cli: Cli) -> None:
     assert cli(merged, "render").exit_code == 0
     before = snapshot(merged)
     second = cli(merged, "render")
-    assert second.exit_code == 0 and second.output == (
-        "fallback sample [en]: 2 passage(s) in the source language; 92.3% of the words are "
-        "translated, 100% required\n")
+    assert second.exit_code == 0 and second.output == ""  # above the default gate: silent
     assert snapshot(merged) == before
 
 
@@ -266,7 +268,8 @@ def test_render_twice_changes_nothing(merged: Path, cli: Cli) -> None:
         ('\n[articles.sample]\nrequired = ["titel"]\n',
          "locpipe.toml:5: 'articles.\"sample\".required' names 'titel', which is neither"),
         ('\n[articles."sample"]\noutdated = "hide"\n',
-         "locpipe.toml:5: 'articles.\"sample\".outdated' must be one of \"show\", \"source\""),
+         "locpipe.toml:5: 'articles.\"sample\".outdated' must be one of \"near\", \"show\", "
+         "\"source\""),
         ('output_formats = ["pdf"]\n',
          "locpipe.toml:3: 'output_formats' must be one of \"markdown\", \"html\", not 'pdf'"),
         ('date_format = "long-ish"\n', "locpipe.toml:3: 'date_format' is not a date format"),
@@ -314,7 +317,8 @@ def test_toml_front_matter_gets_the_same_fields(tmp_path: Path, cli: Cli) -> Non
     (tmp_path / "content").mkdir()
     (tmp_path / "content/a.md").write_text(
         '+++\ntitle = "Tytuł"\ndate = 2026-03-05\n+++\n\nTekst w akapicie.\n', encoding="utf-8")
-    (tmp_path / "locpipe.toml").write_text('locales = ["pl", "en"]\n', encoding="utf-8")
+    (tmp_path / "locpipe.toml").write_text(
+        'locales = ["pl", "en"]\n[publish]\npolicy = "fallback"\n', encoding="utf-8")
     assert cli(tmp_path, "build").exit_code == 0
     assert (tmp_path / "build/en/a.md").read_text(encoding="utf-8").startswith(
         '+++\ntitle = "Tytuł"\ndate = 2026-03-05\nlang = "en"\ntranslationKey = "a"\n'
