@@ -89,7 +89,7 @@ def test_every_kind_goes_through_build_check_and_report(
     if not translated:
         assert "required link-title is untranslated" in check.output
     report = cli(root, "report")
-    assert report.exit_code == 0, report.output
+    assert report.exit_code == check.exit_code, report.output  # report exits as check does
     assert (root / "build/report/index.html").is_file()
 
 
@@ -152,7 +152,7 @@ def test_a_subfolder_finds_its_project(
     (project / "content" / "pyproject.toml").write_text("[tool.other]\nx = 1\n")
     result = run_in(project / "content", "build")
     assert result.exit_code == 0, result.output
-    assert (project / "build/en/sample.html").is_file()
+    assert (project / "build/pl/sample.html").is_file()
     assert (project / "locales/en/LC_MESSAGES/sample.po").is_file()
     assert sorted(p.name for p in (project / "content").iterdir()) == [
         "kot.png", "pyproject.toml", "sample.md"]
@@ -202,7 +202,8 @@ def test_check_on_given_catalogues_needs_no_project(
 def test_en_gb_and_en_underscore_gb_are_one_locale(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "locpipe.toml").write_text(
-        'source_locale = "pl"\nlocales = ["pl", "en-GB"]\nmin_coverage = { en-GB = 0 }\n')
+        'source_locale = "pl"\nlocales = ["pl", "en-GB"]\nmin_coverage = { en-GB = 0 }\n'
+        '[publish]\npolicy = "fallback"\n')
     (tmp_path / "content/a.md").write_text("---\ntitle: Tytuł\n---\n\nAkapit.\n")
     result = cli(tmp_path, "build")
     assert result.exit_code == 0, result.output
@@ -215,7 +216,8 @@ def test_en_gb_and_en_underscore_gb_are_one_locale(tmp_path: Path, cli: Cli) -> 
     assert "\nlang: en-GB\n" in (tmp_path / "build/en_GB/a.md").read_text(encoding="utf-8")
     assert 'hreflang="en-GB"' in (tmp_path / "build/index.html").read_text(encoding="utf-8")
     # The other spelling in the configuration names the same files: nothing changes.
-    (tmp_path / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en_GB"]\n')
+    (tmp_path / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en_GB"]\n'
+                                           '[publish]\npolicy = "fallback"\n')
     again = cli(tmp_path, "build")
     assert again.exit_code == 0 and "created" not in again.output, again.output
     assert "updated" not in again.output
@@ -242,7 +244,8 @@ def test_a_locale_known_only_as_an_alias_or_in_another_case_is_an_error(
 
 def test_an_article_lang_is_read_in_either_spelling(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "content").mkdir()
-    (tmp_path / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en_GB"]\n')
+    (tmp_path / "locpipe.toml").write_text('source_locale = "pl"\nlocales = ["pl", "en_GB"]\n'
+                                           '[publish]\npolicy = "fallback"\n')
     (tmp_path / "content/a.md").write_text("---\ntitle: Colour\nlang: en-GB\n---\n\nText.\n")
     (tmp_path / "content/b.md").write_text("---\ntitle: Colour\nlang: EN\n---\n\nText.\n")
     result = cli(tmp_path, "build")
@@ -273,7 +276,8 @@ def test_lang_attributes_in_bcp_47_or_unknown_to_babel_do_not_stop_the_build(
 def two_articles(root: Path, *, layout: str = "locale-dir") -> None:
     (root / "content").mkdir(parents=True)
     (root / "locpipe.toml").write_text(
-        f'source_locale = "pl"\nlocales = ["pl", "en"]\noutput_layout = "{layout}"\n')
+        f'source_locale = "pl"\nlocales = ["pl", "en"]\noutput_layout = "{layout}"\n'
+        '[publish]\npolicy = "fallback"\n')  # pages of every language, translated or not
     (root / "content/a.md").write_text("---\ntitle: Pierwszy\n---\n\nAkapit pierwszy.\n")
     (root / "content/b.md").write_text("---\ntitle: Drugi\n---\n\nAkapit drugi.\n")
 
@@ -370,7 +374,7 @@ def test_a_deleted_articles_catalogues_are_orphans_until_pruned(tmp_path: Path, 
     assert f"locales/templates/b.pot: error orphaned: {why}" in check.output
     assert "1 catalogue(s)" in check.output
     report = cli(tmp_path, "report")
-    assert report.exit_code == 0
+    assert report.exit_code == 1  # as check's
     assert "its article content/b.md does not exist" in (
         tmp_path / "build/report/index.html").read_text(encoding="utf-8")
     extract = cli(tmp_path, "extract", "--check")
