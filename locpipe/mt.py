@@ -9,6 +9,7 @@ place the API wants them, and never logged, repr'd or put in an error message.
 
 from __future__ import annotations
 
+import bisect
 import email.utils
 import html
 import json
@@ -294,6 +295,11 @@ class Protected:
     """Tags that must keep their order: a link's ``[`` and its ``](dest)``."""
     translatable: bool = True
     """Whether any letter is left outside the tags (else there is nothing to send)."""
+    inner: tuple[tuple[tuple[int, int], ...], ...] = ()
+    """Tag ``n``'s markup as :func:`protect` found it in ``originals[n - 1]``: (start, end)
+    of each piece, relative to the original; an answer must leave it reading the same."""
+    plain: tuple[str, ...] = ()
+    """The source's text between the markup, what the engine may rewrite."""
 
 
 def _tag(number: int) -> str:
@@ -322,6 +328,11 @@ def protect(text: str) -> Protected:
         originals=tuple(text[start:end] for start, end in ranges),
         pairs=_pair_numbers(ranges, pairs),
         translatable=any(char.isalpha() for part in plain for char in part),
+        inner=tuple(
+            tuple((s - start, e - start) for s, e in spans if start <= s and e <= end)
+            for start, end in ranges
+        ),
+        plain=tuple(plain),
     )
 
 
@@ -384,20 +395,37 @@ def _pair_numbers(
 
 
 def restore(translated: str, protected: Protected) -> str:
-    """Put the markup back; raise :class:`EngineError` if a tag was lost, repeated or invented."""
+    """Put the markup back; raise :class:`EngineError` unless the markup is exactly the source's.
+
+    An answer is refused if a tag was lost, repeated or invented, if its own text adds
+    markup (HTML, a link, an image, an entity, a reference, a line break), if the text
+    around a tag changes how that markup reads (``https://a.org`` + ``.evil.org``), or if
+    it holds a character no catalogue should (a control character, a lone surrogate).
+    """
     pieces: list[str] = []
+    texts: list[str] = []
+    regions: list[tuple[int, int, int]] = []  # (start, end, tag number) in the result
     seen: list[int] = []
-    position = 0
+    length = position = 0
     for match in _TAG.finditer(translated):
-        pieces.append(_unescape(translated[position : match.start()]))
+        texts.append(_unescape(translated[position : match.start()]))
         number = int(match["id"])
         seen.append(number)
+        pieces.append(texts[-1])
+        length += len(texts[-1])
         if 1 <= number <= len(protected.originals):
-            pieces.append(protected.originals[number - 1])
+            original = protected.originals[number - 1]
+            regions.append((length, length + len(original), number))
+            pieces.append(original)
+            length += len(original)
         position = match.end()
-    pieces.append(_unescape(translated[position:]))
+    texts.append(_unescape(translated[position:]))
+    pieces.append(texts[-1])
     _check_tags(seen, protected)
-    return "".join(pieces)
+    _check_text(texts, protected)
+    restored = "".join(pieces)
+    _check_markup(restored, regions, protected)
+    return restored
 
 
 def _unescape(fragment: str) -> str:
@@ -424,6 +452,85 @@ def _check_tags(seen: list[int], protected: Protected) -> None:
                 f"the translation put {_shown(closer, protected)} "
                 f"before {_shown(opener, protected)}"
             )
+
+
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+"""What no translation may hold: control characters but tab and line feed (C0, DEL, C1
+with U+0085), the Unicode line and paragraph separators, and lone surrogates (no UTF-8)."""
+
+# Text an engine writes may not bring more of these than the source's own text has: the
+# start of an HTML tag or block (``<script`` needs no ``>`` to open an HTML block), the
+# brackets of a link, an image, a reference or a reference definition, and line breaks,
+# after which a heading, a list, a fence or an HTML block could begin.
+_COUNTED = (
+    (re.compile(r"<[A-Za-z/!?]"), "the start of an HTML tag"),
+    (re.compile(r"\["), "a '['"),
+    (re.compile(r"\]"), "a ']'"),
+    (re.compile(r"\n"), "a line break"),
+)
+
+
+def _check_text(texts: list[str], protected: Protected) -> None:
+    """Refuse characters no catalogue should hold, and markup the engine's text adds."""
+    unsafe = Counter(c for text in texts for c in UNSAFE_CHARACTERS.findall(text))
+    if unsafe:
+        known = Counter(c for text in protected.plain for c in UNSAFE_CHARACTERS.findall(text))
+        for char, count in unsafe.items():
+            if count > known[char]:  # the source's own are the catalogue reader's business
+                raise EngineError(
+                    f"the translation has the character U+{ord(char):04X}, "
+                    "which has no place in a catalogue"
+                )
+    for pattern, what in _COUNTED:
+        added = sum(len(pattern.findall(t)) for t in texts)
+        if added > sum(len(pattern.findall(p)) for p in protected.plain):
+            raise EngineError(f"the translation adds {what} that the source does not have")
+
+
+def _check_markup(
+    restored: str, regions: list[tuple[int, int, int]], protected: Protected
+) -> None:
+    """Refuse a result whose markup, read again, is not exactly the source's.
+
+    Each piece of markup found in the result must lie inside one restored tag and be
+    the piece found there in the source; links must pair their brackets as in the source.
+    """
+    spans, links = _spans(restored)
+    starts = [start for start, _, _ in regions]
+
+    def region(position: int, end: int) -> tuple[int, int, int] | None:
+        at = bisect.bisect_right(starts, position) - 1
+        if at >= 0 and regions[at][0] <= position and end <= regions[at][1]:
+            return regions[at]
+        return None
+
+    found: dict[int, list[tuple[int, int]]] = {}
+    for start, end in spans:
+        inside = region(start, end)
+        if inside is None:
+            touched = [n for s, e, n in regions if s < end and start < e]
+            piece = restored[start:end]
+            piece = piece[:60] + ("..." if len(piece) > 60 else "")
+            if touched:
+                raise EngineError(
+                    f"the translation changed {_shown(touched[0], protected)}: "
+                    f"it now reads {piece!r}"
+                )
+            raise EngineError(f"the translation has markup that was not in the source: {piece!r}")
+        found.setdefault(inside[2], []).append((start - inside[0], end - inside[0]))
+    for _, _, number in regions:
+        if tuple(found.get(number, ())) != protected.inner[number - 1]:
+            raise EngineError(
+                f"the translation broke {_shown(number, protected)}: "
+                "the text around it changes how it reads"
+            )
+    numbered = set()
+    for opener, closer in links:
+        first, second = region(opener, opener + 1), region(closer, closer + 1)
+        if first is not None and second is not None and first[2] != second[2]:
+            numbered.add((first[2], second[2]))
+    if tuple(sorted(numbered)) != protected.pairs:
+        raise EngineError("the translation changed which link text goes with which destination")
 
 
 def _shown(number: int, protected: Protected) -> str:
