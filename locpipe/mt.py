@@ -9,9 +9,12 @@ place the API wants them, and never logged, repr'd or put in an error message.
 
 from __future__ import annotations
 
+import base64
 import bisect
+import contextlib
 import email.utils
 import html
+import html.entities
 import json
 import logging
 import os
@@ -45,6 +48,7 @@ __all__ = [
     "Outcome",
     "Protected",
     "Result",
+    "Secret",
     "TranslationCache",
     "Usage",
     "batches",
@@ -538,6 +542,118 @@ def _shown(number: int, protected: Protected) -> str:
     return f"the markup {original[:40] + ('...' if len(original) > 40 else '')!r}"
 
 
+# --- secrets -------------------------------------------------------------------------------
+
+
+def _named_entities() -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for name, value in html.entities.html5.items():
+        names.setdefault(value, []).append("&" + name)
+    return names
+
+
+class Secret:
+    """An API key, found in what an engine sends back however it was encoded.
+
+    The rule: any run of :attr:`RUN` consecutive characters of the key (the whole key if it
+    is shorter) counts as the key, whether each character comes raw, URL-encoded (also
+    twice), JSON- or backslash-escaped (``\\/``, ``\\u002F``, ``\\x2f``) or as an HTML
+    character reference, in any mix and any letter case; so does any run of 8 characters of
+    its base64 (standard or URL-safe, at each of the three byte alignments) or 12 of its
+    hex. Six characters of a random key give nothing away; a key cut off at the end of an
+    excerpt is caught as long as six of its characters are left, and excerpts are cut only
+    after the whole text was searched.
+    """
+
+    RUN = 6
+    _entities: ClassVar[dict[str, list[str]] | None] = None
+
+    def __init__(self, key: str | None) -> None:
+        self._pattern = self._compile(key) if key else None
+
+    @classmethod
+    def _character(cls, char: str) -> str:
+        if cls._entities is None:
+            cls._entities = _named_entities()
+        code = ord(char)
+        utf8 = char.encode("utf-8", "surrogatepass")
+        forms = {
+            re.escape(char),
+            "".join(f"%{byte:02x}" for byte in utf8),
+            "".join(f"%25{byte:02x}" for byte in utf8),
+            "".join(f"\\\\x{byte:02x}" for byte in utf8),
+            "".join(f"\\\\u{unit:04x}" for unit in _utf16(char)),
+            f"&#0*{code};",
+            f"&#x0*{code:x};",
+            f"\\\\{re.escape(char)}",
+            *(re.escape(name) for name in cls._entities.get(char, [])),
+        }
+        if char == " ":
+            forms.add(r"\+")
+        return "(?:" + "|".join(sorted(forms)) + ")"
+
+    @classmethod
+    def _compile(cls, key: str) -> re.Pattern[str]:
+        run = min(cls.RUN, len(key))
+        characters = [cls._character(char) for char in key]
+        windows = {"".join(characters[i : i + run]) for i in range(len(key) - run + 1)}
+        data = key.encode("utf-8", "surrogatepass")
+        for encoded, size in [*cls._base64(data), (data.hex(), 12)]:
+            # a key too short to give a whole window this way is caught in its own characters
+            windows |= {re.escape(encoded[i : i + size]) for i in range(len(encoded) - size + 1)}
+        alternatives = "|".join(sorted(windows, key=len, reverse=True))
+        return re.compile(f"(?=({alternatives}))", re.IGNORECASE)
+
+    @staticmethod
+    def _base64(data: bytes) -> Iterator[tuple[str, int]]:
+        """The key's base64 at each alignment, without the characters its neighbours share."""
+        for shift in range(3):
+            bits = 8 * (shift + len(data))
+            whole = base64.b64encode(b"\0" * shift + data).decode().rstrip("=")
+            core = whole[-(-8 * shift // 6) : bits // 6]
+            if core:
+                yield core, 8
+                yield core.replace("+", "-").replace("/", "_"), 8
+
+    def found_in(self, text: str) -> bool:
+        """Whether the text holds the key or a recognisable part of it."""
+        return self._pattern is not None and self._pattern.search(text) is not None
+
+    def redact(self, text: str) -> str:
+        """The text with the key, and every recognisable part of it, replaced by ``***``."""
+        if self._pattern is None:
+            return text
+        covered: list[tuple[int, int]] = []
+        for match in self._pattern.finditer(text):
+            start, end = match.span(1)
+            if covered and start <= covered[-1][1]:
+                covered[-1] = (covered[-1][0], max(end, covered[-1][1]))
+            else:
+                covered.append((start, end))
+        pieces, position = [], 0
+        for start, end in covered:
+            pieces += [text[position:start], "***"]
+            position = end
+        return "".join(pieces) + text[position:]
+
+    def excerpt(self, text: str, size: int) -> str:
+        """At most ``size`` characters of an engine's text, key-free and printable."""
+        shown = _printable(self.redact(text[: size + 4096]))  # the key's longest encoding fits
+        return shown if len(shown) <= size else shown[:size] + "..."
+
+
+def _utf16(char: str) -> list[int]:
+    data = char.encode("utf-16-be", "surrogatepass")
+    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def _printable(text: str) -> str:
+    """Escape what must not reach a terminal or a log: control characters, surrogates."""
+    return UNSAFE_CHARACTERS.sub(
+        lambda m: m[0].encode("unicode_escape", "surrogatepass").decode("ascii"), text
+    )
+
+
 # --- batching --------------------------------------------------------------------------------
 
 
@@ -606,8 +722,18 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+ANSWER_LIMIT = 32 * 1024 * 1024
+"""Most bytes of one answer locpipe reads; DeepL's answer to 128 KiB of text is far less."""
+
+
 class _Client:
-    """Send JSON requests with a timeout; retry what may pass, map the rest to errors."""
+    """Send JSON requests with a timeout; retry what may pass, map the rest to errors.
+
+    Everything an engine sends back is untrusted: an answer is read piece by piece, within
+    ``timeout`` seconds for the whole of it and :data:`ANSWER_LIMIT` bytes; redirects are
+    not followed (the key would travel with them); every text of the engine's that reaches
+    an error or a log line goes through :meth:`Secret.excerpt`.
+    """
 
     def __init__(
         self,
@@ -616,13 +742,15 @@ class _Client:
         label: str,
         config: EngineConfig,
         backoff: Backoff,
-        secret: str | None,
+        secret: Secret,
+        answer_limit: int = ANSWER_LIMIT,
     ) -> None:
         self.session = session
         self.label = label
         self.config = config
         self.backoff = backoff
-        self._secret = secret
+        self.secret = secret
+        self.answer_limit = answer_limit
 
     def call(
         self,
@@ -665,28 +793,71 @@ class _Client:
         timeout = self.config.timeout
         try:
             response = self.session.request(
-                method, url, data=body, headers=headers, timeout=(timeout, timeout)
-            )
+                method, url, data=body, headers=headers, timeout=(timeout, timeout),
+                stream=True, allow_redirects=False,
+            )  # fmt: skip
+            try:
+                content = self._read(response, url, started)
+            finally:
+                response.close()
         except requests.Timeout:
             log.info("%s %s: no answer within %g s", method, url, timeout)
             return _Retry(f"no answer from {url} within {timeout:g} s", None)
         except requests.ConnectionError as e:
             log.info("%s %s: connection failed", method, url)
-            return _Retry(f"cannot connect to {url}: {self._redact(str(e))[:300]}", None)
+            return _Retry(f"cannot connect to {url}: {self.secret.excerpt(str(e), 300)}", None)
         except requests.RequestException as e:
             # not chained: requests' exception holds the prepared request, key header and all
-            raise EngineError(f"{self.label}: request failed: {self._redact(str(e))}") from None
+            message = self.secret.excerpt(str(e), 300)
+            raise EngineError(f"{self.label}: request failed: {message}") from None
+        if isinstance(content, _Retry):
+            log.info("%s %s: %s", method, url, content.problem)
+            return content
         log.info(
             "%s %s (%d bytes) -> HTTP %d in %.2f s",
             method, url, len(body or b""), response.status_code, time.monotonic() - started,
         )  # fmt: skip
-        return self._interpret(response)
+        return self._interpret(response, content)
 
-    def _interpret(self, response: requests.Response) -> object | _Retry:
+    def _read(self, response: requests.Response, url: str, started: float) -> bytes | _Retry:
+        """The whole answer, unless it takes longer than ``timeout`` or is too large."""
+        limit = self.answer_limit
+        declared = response.headers.get("Content-Length", "").strip()
+        if declared.isdigit() and int(declared) > limit:
+            raise EngineError(
+                f"{self.label}: the answer from {url} would be {int(declared):,} bytes, "
+                f"more than the {limit:,} locpipe reads; nothing of it was used"
+            )
+        raw = response.raw
+        # read1 returns what one read of the socket brings, so a server that trickles its
+        # answer a byte at a time meets the deadline (read would wait for a full chunk)
+        read = getattr(raw, "read1", None) or raw.read
+        deadline = started + self.config.timeout
+        data = bytearray()
+        while chunk := read(64 * 1024, decode_content=True):
+            data += chunk
+            if len(data) > limit:
+                raise EngineError(
+                    f"{self.label}: the answer from {url} is more than the {limit:,} bytes "
+                    "locpipe reads; nothing of it was used"
+                )
+            if time.monotonic() > deadline:
+                timeout = self.config.timeout
+                return _Retry(f"no complete answer from {url} within {timeout:g} s", None)
+        return bytes(data)
+
+    def _interpret(self, response: requests.Response, content: bytes) -> object | _Retry:
         status = response.status_code
         if 200 <= status < 300:
-            return self._json(response)
-        message = self._message(response)
+            return self._json(content)
+        message = self._message(response, content)
+        if 300 <= status < 400:
+            where = self.secret.excerpt(response.headers.get("Location") or "elsewhere", 200)
+            raise EngineError(
+                f"{self.label}: {response.url} redirects (HTTP {status}) to {where}; locpipe "
+                "does not follow redirects, so the key goes nowhere else: set url to the "
+                "engine's own address"
+            )
         if status == 413:
             raise BatchTooLarge(f"{self.label}: request too large (HTTP 413): {message}")
         if status == 456:
@@ -702,27 +873,24 @@ class _Client:
             message += f" (check the key in ${self.config.api_key_env})"
         raise EngineError(f"{self.label} refused the request (HTTP {status}): {message}")
 
-    def _json(self, response: requests.Response) -> object:
+    def _json(self, content: bytes) -> object:
         try:
-            return json.loads(response.content)
-        except ValueError as e:
-            snippet = self._redact(response.text[:100])
+            return json.loads(content)
+        except (ValueError, RecursionError) as e:
+            snippet = self.secret.excerpt(content.decode("utf-8", "replace"), 100)
             raise EngineError(f"{self.label} answered with malformed JSON: {snippet!r}") from e
 
-    def _message(self, response: requests.Response) -> str:
+    def _message(self, response: requests.Response, content: bytes) -> str:
         """The server's own explanation: DeepL's ``message``, LibreTranslate's ``error``."""
         try:
-            data = json.loads(response.content)
-        except ValueError:
+            data = json.loads(content)
+        except (ValueError, RecursionError):
             data = None
-        text = response.text.strip()[:200] or response.reason or "no explanation"
+        text = content.decode("utf-8", "replace").strip() or response.reason or "no explanation"
         if isinstance(data, dict):
             found = (data.get(k) for k in ("message", "error", "detail"))
             text = next((str(v) for v in found if v), text)
-        return self._redact(text)
-
-    def _redact(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret else text
+        return self.secret.excerpt(text, 200)
 
 
 # --- engines ---------------------------------------------------------------------------------
@@ -758,6 +926,10 @@ class Engine(Protocol):
         """The quota, where the engine reports one."""
         ...
 
+    def redact(self, text: str) -> str:
+        """The text with the engine's key, and any recognisable part of it, as ``***``."""
+        ...
+
 
 class HttpEngine(ABC):
     """Base of engines over HTTP: the key from the environment, a session, timeouts, retries."""
@@ -778,10 +950,12 @@ class HttpEngine(ABC):
         session: requests.Session | None = None,
         backoff: Backoff | None = None,
         environ: Mapping[str, str] | None = None,
+        answer_limit: int = ANSWER_LIMIT,
     ) -> None:
         self.config = config
         key = self._read_key(os.environ if environ is None else environ)
         self._key = key
+        self._secret = Secret(key)
         self.url = config.url or self.default_url(key)
         self.cache_key = config.cache_key
         self.max_texts = min(self.limit_texts, config.max_texts or self.limit_texts)
@@ -791,7 +965,8 @@ class HttpEngine(ABC):
             label=self.label,
             config=config,
             backoff=backoff or Backoff(),
-            secret=key,
+            secret=self._secret,
+            answer_limit=answer_limit,
         )
 
     def __repr__(self) -> str:
@@ -815,12 +990,45 @@ class HttpEngine(ABC):
         """The official endpoint, used when the config has no ``url``."""
         raise ConfigError(f"[mt.{self.name}] needs a url")
 
-    @abstractmethod
     def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         """Translate protected texts, in order; raise :class:`EngineError` on failure."""
+        with self._redacting():
+            return self._translate(texts, source=source, target=target)
 
     def usage(self) -> Usage | None:
+        with self._redacting():
+            return self._usage()
+
+    def redact(self, text: str) -> str:
+        return self._secret.redact(text)
+
+    @contextlib.contextmanager
+    def _redacting(self) -> Iterator[None]:
+        """A last guard: no error leaves an engine with its key in the message."""
+        try:
+            yield
+        except EngineError as e:
+            raise replace(e, message=_printable(self._secret.redact(e.message))) from None
+
+    @abstractmethod
+    def _translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        """Send protected texts and return the engine's answers, in order."""
+
+    def _usage(self) -> Usage | None:
         return None
+
+    def _excerpt(self, data: object) -> str:
+        return repr(self._secret.excerpt(str(data), 100))
+
+    def _answer_list(self, data: object, key: str, count: int) -> list[object]:
+        """The answer's list of translations, exactly one per text sent (no misalignment)."""
+        items = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise EngineError(f"{self.label} answered without a '{key}' list: "
+                              f"{self._excerpt(data)}")  # fmt: skip
+        if len(items) != count:
+            raise EngineError(f"{self.label} returned {len(items)} translations for {count} texts")
+        return items
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -845,7 +1053,7 @@ class DeepL(HttpEngine):
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"DeepL-Auth-Key {self._key}"} if self._key else {}
 
-    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+    def _translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         payload: dict[str, object] = {
             "text": list(texts),
             "source_lang": deepl_source(source),
@@ -858,13 +1066,13 @@ class DeepL(HttpEngine):
         data = self._client.call(
             "POST", f"{self.url}/v2/translate", payload=payload, headers=self._headers()
         )
-        items = _answer_list(data, "translations", len(texts), self.label)
+        items = self._answer_list(data, "translations", len(texts))
         return [_text_of(item, "text", self.label) for item in items]
 
-    def usage(self) -> Usage | None:
+    def _usage(self) -> Usage | None:
         data = self._client.call("GET", f"{self.url}/v2/usage", headers=self._headers())
         if not isinstance(data, dict) or not isinstance(data.get("character_count"), int):
-            raise EngineError(f"DeepL usage answer is not understood: {str(data)[:100]!r}")
+            raise EngineError(f"DeepL usage answer is not understood: {self._excerpt(data)}")
         limit = data.get("character_limit")
         return Usage(data["character_count"], limit if isinstance(limit, int) else None)
 
@@ -880,7 +1088,7 @@ class LibreTranslate(HttpEngine):
     def default_url(self, key: str | None) -> str:
         return "https://libretranslate.com"
 
-    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+    def _translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         payload: dict[str, object] = {
             "q": list(texts),
             "source": libre_language(source),
@@ -892,20 +1100,12 @@ class LibreTranslate(HttpEngine):
         data = self._client.call("POST", f"{self.url}/translate", payload=payload)
         if isinstance(data, dict) and isinstance(data.get("translatedText"), str):
             data = {"translatedText": [data["translatedText"]]}  # older servers, single q
-        items = _answer_list(data, "translatedText", len(texts), self.label)
+        items = self._answer_list(data, "translatedText", len(texts))
         if not all(isinstance(item, str) for item in items):
             raise EngineError(f"{self.label} answered with a translation that is not a string")
         return [str(item) for item in items]
 
 
-def _answer_list(data: object, key: str, count: int, label: str) -> list[object]:
-    """The answer's list of translations, exactly one per text sent (no misalignment)."""
-    items = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise EngineError(f"{label} answered without a '{key}' list: {str(data)[:100]!r}")
-    if len(items) != count:
-        raise EngineError(f"{label} returned {len(items)} translations for {count} texts")
-    return items
 
 
 def _text_of(item: object, key: str, label: str) -> str:
@@ -925,10 +1125,13 @@ def make_engine(
     session: requests.Session | None = None,
     backoff: Backoff | None = None,
     environ: Mapping[str, str] | None = None,
+    answer_limit: int = ANSWER_LIMIT,
 ) -> HttpEngine:
     """Build the engine a config names; reads its key from the environment."""
     engine = _engine_class(config.name)
-    return engine(config, session=session, backoff=backoff, environ=environ)
+    return engine(
+        config, session=session, backoff=backoff, environ=environ, answer_limit=answer_limit
+    )
 
 
 # --- cache -----------------------------------------------------------------------------------
@@ -1108,11 +1311,14 @@ def _accept(
 def _result(job: _Job, index: int, answer: str | EngineError, outcome: Outcome) -> Result:
     text = job.texts[index]
     if isinstance(answer, EngineError):
-        return Result(index, text, None, Outcome.REJECTED, answer.message)
+        return Result(index, text, None, Outcome.REJECTED, job.engine.redact(answer.message))
+    if job.engine.redact(answer) != answer:
+        reason = "the translation quotes the API key (not shown, not written, not cached)"
+        return Result(index, text, None, Outcome.REJECTED, reason)
     try:
         return Result(index, text, restore(answer, job.protected[index]), outcome)
     except EngineError as e:
-        return Result(index, text, None, Outcome.REJECTED, e.message)
+        return Result(index, text, None, Outcome.REJECTED, job.engine.redact(e.message))
 
 
 @dataclass(frozen=True)
