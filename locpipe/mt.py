@@ -269,7 +269,8 @@ _MARKUP = re.compile(
             r"(?P<entity>&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)",
             r"(?P<footnote>\[\^[^\]\s]+\])",
             r"(?P<dest>\]\(\s*(?:<[^<>\n]*>|" + _DEST_PART + r"*)(?:\s+" + _TITLE + r")?\s*\))",
-            r"(?P<label>\]\[[^\[\]]*\])",
+            # not before "(": then CommonMark reads "][" + "text](dest)", an inline link
+            r"(?P<label>\]\[[^\[\]]*\](?!\())",
             r"(?P<url>(?<![\w/])(?:https?://|ftp://|www\.)" + _URL_PART + r"*"
             r"(?:[^\s<>().,:;!?\"'*_~\]]|\([^\s<>()]*\)))",
             r"(?P<email>(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?<![-.]))",
