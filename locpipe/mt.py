@@ -80,7 +80,7 @@ class EngineConfig:
     api_key_env: str | None = None
     """Environment variable that holds the API key; ``None`` for a keyless server."""
     timeout: float = 30.0
-    """Seconds allowed to connect, and again to wait for each answer."""
+    """Seconds allowed to connect, and again for the whole answer to arrive."""
     max_retries: int = 5
     """Retries after a connection error, a timeout, HTTP 429 or 5xx."""
     max_wait: float = 60.0
@@ -1253,9 +1253,11 @@ def translate_texts(
     for index, (text, protected) in enumerate(zip(texts, job.protected, strict=True)):
         if not protected.translatable:
             results[index] = Result(index, text, text, Outcome.UNCHANGED)
-        elif protected.text in known:
-            results[index] = _result(job, index, known[protected.text], Outcome.CACHED)
-        else:
+        elif protected.text in known and (
+            cached := _result(job, index, known[protected.text], Outcome.CACHED)
+        ).ok:
+            results[index] = cached
+        else:  # an answer cached before today's checks refuse it is asked for again
             pending.setdefault(protected.text, []).append(index)
     if on_batch is not None and results:
         on_batch([results[index] for index in sorted(results)])

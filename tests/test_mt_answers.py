@@ -356,3 +356,21 @@ def test_the_results_of_a_good_batch_survive_a_bad_one(server: MTServer) -> None
                         ["Jeden", "Dwa", "Trzy"], source="pl", target="en", cache=cache,
                         on_batch=seen.extend)  # fmt: skip
     assert [r.translation for r in seen] == ["JEDEN", "DWA"]
+
+
+def test_an_answer_cached_before_the_checks_refused_it_is_asked_for_again(
+    server: MTServer,
+) -> None:
+    engine = deepl(server)
+    source = "Zobacz [to](https://x.y)."
+    with TranslationCache(":memory:") as cache:
+        # what an older locpipe cached: invented markup, and the key
+        cache.store(engine.cache_key, "pl", "en", {
+            protect(source).text: 'SEE <x id="1"/>IT<x id="2"/> [click](javascript:alert(1)).',
+            "Tak": f"YES {KEY}"})  # fmt: skip
+        results = translate_texts(engine, [source, "Tak"], source="pl", target="en",
+                                  cache=cache)  # fmt: skip
+        assert [(r.outcome, r.translation) for r in results] == [
+            (Outcome.TRANSLATED, "ZOBACZ [TO](https://x.y)."), (Outcome.TRANSLATED, "TAK")]
+        assert cache.lookup(engine.cache_key, "pl", "en", ["Tak"]) == {"Tak": "TAK"}
+    assert [r.texts for r in server.translate_requests()] == [[protect(source).text, "Tak"]]
