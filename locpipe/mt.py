@@ -406,31 +406,51 @@ def restore(translated: str, protected: Protected) -> str:
     markup (HTML, a link, an image, an entity, a reference, a line break), if the text
     around a tag changes how that markup reads (``https://a.org`` + ``.evil.org``), or if
     it holds a character no catalogue should (a control character, a lone surrogate).
+    Only a space is ever added: around a bare URL or e-mail address glued to the words of
+    a language written without spaces (``詳細は https://a.org を参照``).
     """
-    pieces: list[str] = []
     texts: list[str] = []
-    regions: list[tuple[int, int, int]] = []  # (start, end, tag number) in the result
     seen: list[int] = []
-    length = position = 0
+    position = 0
     for match in _TAG.finditer(translated):
         texts.append(_unescape(translated[position : match.start()]))
-        number = int(match["id"])
-        seen.append(number)
-        pieces.append(texts[-1])
-        length += len(texts[-1])
-        if 1 <= number <= len(protected.originals):
-            original = protected.originals[number - 1]
-            regions.append((length, length + len(original), number))
-            pieces.append(original)
-            length += len(original)
+        seen.append(int(match["id"]))
         position = match.end()
     texts.append(_unescape(translated[position:]))
-    pieces.append(texts[-1])
-    _check_tags(seen, protected)
+    _check_tags(seen, protected)  # from here on, each tag once and only those sent
+    _space_bare_links(texts, seen, protected)
     _check_text(texts, protected)
+    pieces: list[str] = []
+    regions: list[tuple[int, int, int]] = []  # (start, end, tag number) in the result
+    length = 0
+    for text, number in zip(texts, seen, strict=False):
+        original = protected.originals[number - 1]
+        pieces += [text, original]
+        regions.append((length + len(text), length + len(text) + len(original), number))
+        length += len(text) + len(original)
+    pieces.append(texts[-1])
     restored = "".join(pieces)
     _check_markup(restored, regions, protected)
     return restored
+
+
+_BARE_LINK = re.compile(r"(?:https?://|ftp://|www\.|[\w.+-]+@)")
+
+
+def _space_bare_links(texts: list[str], numbers: list[int], protected: Protected) -> None:
+    """Part a bare URL or address from words glued to it, which would hide or extend it."""
+    for at, number in enumerate(numbers):
+        original = protected.originals[number - 1]
+        if protected.inner[number - 1] != ((0, len(original)),) or not _BARE_LINK.match(
+            original
+        ):
+            continue
+        before, after = texts[at], texts[at + 1]
+        if before and re.match(r"[\w/.+-]", before[-1]):
+            texts[at] = before + " "
+        glued = _MARKUP.match(original + after[:64])
+        if after and glued is not None and glued.end() > len(original):
+            texts[at + 1] = " " + after
 
 
 def _unescape(fragment: str) -> str:

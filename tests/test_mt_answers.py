@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -176,13 +175,21 @@ def test_markup_the_answer_adds_is_refused_and_not_cached(
     assert [len(r.texts) for r in server.translate_requests()] == [3, 1]
 
 
-def test_a_url_the_answer_extends_is_refused() -> None:
-    protected = protect("Strona https://example.com/a i koniec.")
-    for answer in ('STRONA <x id="1"/>.evil.example/x I KONIEC.', 'STRONA <x id="1"/>@evil I.'):
-        with pytest.raises(EngineError, match=re.escape("changed the markup 'https://example.com/a'")):
-            restore(answer, protected)
-    assert restore('STRONA <x id="1"/> I KONIEC.', protected) == (
-        "STRONA https://example.com/a I KONIEC.")
+def test_text_glued_to_a_bare_url_is_parted_from_it_and_never_extends_it() -> None:
+    protected = protect("Strona https://example.com/a i a@b.pl, koniec.")
+    for answer, result in [
+        ('STRONA <x id="1"/>.evil.example/x I <x id="2"/>.evil, KONIEC.',
+         "STRONA https://example.com/a .evil.example/x I a@b.pl .evil, KONIEC."),
+        ('STRONA<x id="1"/>@evil I x<x id="2"/>, KONIEC.',
+         "STRONA https://example.com/a @evil I x a@b.pl, KONIEC."),
+        ('ページ<x id="1"/>と<x id="2"/>を参照。',  # a language written without spaces
+         "ページ https://example.com/a と a@b.plを参照。"),  # no domain goes on in を
+        ('STRONA <x id="1"/>, I <x id="2"/>.', "STRONA https://example.com/a, I a@b.pl."),
+    ]:  # fmt: skip
+        assert restore(answer, protected) == result
+    # What comes before it cannot make it part of a URL of its own.
+    with pytest.raises(EngineError, match="markup that was not in the source: 'https://evil"):
+        restore('https://evil.example/<x id="1"/> <x id="2"/>', protected)
 
 
 def test_links_that_swap_their_texts_are_refused() -> None:
