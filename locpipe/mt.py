@@ -566,11 +566,58 @@ def _shown(number: int, protected: Protected) -> str:
 # --- secrets -------------------------------------------------------------------------------
 
 
-def _named_entities() -> dict[str, list[str]]:
-    names: dict[str, list[str]] = {}
-    for name, value in html.entities.html5.items():
-        names.setdefault(value, []).append("&" + name)
-    return names
+_ESCAPED = re.compile(
+    r"%25(?P<twice>[0-9a-f]{2})|%(?P<percent>[0-9a-f]{2})|\\u(?P<unicode>[0-9a-f]{4})"
+    r"|\\x(?P<byte>[0-9a-f]{2})|\\(?P<escaped>[^ux])|&#(?P<decimal>[0-9]{1,7});?"
+    r"|&#x(?P<hex>[0-9a-f]{1,6});?|(?P<entity>&[A-Za-z][A-Za-z0-9]{1,31};?)",
+    re.IGNORECASE,
+)
+"""One character as an engine may have escaped it: URL-encoded (once or twice), a JSON or
+backslash escape, an HTML character reference."""
+
+
+def _decoded(token: re.Match[str]) -> str:
+    kind = token.lastgroup or "plain"
+    value = token[kind]
+    if kind in {"twice", "percent", "byte", "unicode", "hex"}:
+        return chr(int(value, 16))
+    if kind == "decimal":
+        return chr(min(int(value), 0x10FFFF))
+    if kind == "entity":
+        found = html.unescape(value)
+        return found if len(found) == 1 else "\0"
+    return value
+
+
+def _unescaped(text: str) -> tuple[str, list[int], list[int]]:
+    """The text with every escaped character decoded, and where each character came from."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for token in _ESCAPED.finditer(text):
+        chars.append(text[position : token.start()])
+        starts.extend(range(position, token.start()))
+        ends.extend(range(position + 1, token.start() + 1))
+        chars.append(_decoded(token))
+        starts.append(token.start())
+        ends.append(token.end())
+        position = token.end()
+    chars.append(text[position:])
+    starts.extend(range(position, len(text)))
+    ends.extend(range(position + 1, len(text) + 1))
+    return "".join(chars), starts, ends
+
+
+def _windows(text: str, stretch: re.Pattern[str], size: int, runs: frozenset[str]) -> Iterator[int]:
+    """Where a run of ``size`` characters, lower-cased, is one of ``runs``."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare character lower-cases to two
+        lowered = "".join(char.lower()[0] for char in text)
+    for match in stretch.finditer(lowered):
+        for i in range(match.start(), match.end() - size + 1):
+            if lowered[i : i + size] in runs:
+                yield i
 
 
 class Secret:
@@ -583,47 +630,40 @@ class Secret:
     its base64 (standard or URL-safe, at each of the three byte alignments) or 12 of its
     hex. Six characters of a random key give nothing away; a key cut off at the end of an
     excerpt is caught as long as six of its characters are left, and excerpts are cut only
-    after the whole text was searched.
+    after the whole text was searched. The text is read once, in time linear in its length.
     """
 
     RUN = 6
-    _entities: ClassVar[dict[str, list[str]] | None] = None
 
     def __init__(self, key: str | None) -> None:
-        self._pattern = self._compile(key) if key else None
-
-    @classmethod
-    def _character(cls, char: str) -> str:
-        if cls._entities is None:
-            cls._entities = _named_entities()
-        code = ord(char)
-        utf8 = char.encode("utf-8", "surrogatepass")
-        forms = {
-            re.escape(char),
-            "".join(f"%{byte:02x}" for byte in utf8),
-            "".join(f"%25{byte:02x}" for byte in utf8),
-            "".join(f"\\\\x{byte:02x}" for byte in utf8),
-            "".join(f"\\\\u{unit:04x}" for unit in _utf16(char)),
-            f"&#0*{code};",
-            f"&#x0*{code:x};",
-            f"\\\\{re.escape(char)}",
-            *(re.escape(name) for name in cls._entities.get(char, [])),
-        }
-        if char == " ":
-            forms.add(r"\+")
-        return "(?:" + "|".join(sorted(forms)) + ")"
-
-    @classmethod
-    def _compile(cls, key: str) -> re.Pattern[str]:
-        run = min(cls.RUN, len(key))
-        characters = [cls._character(char) for char in key]
-        windows = {"".join(characters[i : i + run]) for i in range(len(key) - run + 1)}
+        self._runs: frozenset[str] = frozenset()
+        self._plain: list[tuple[re.Pattern[str], int, frozenset[str]]] = []
+        if not key:
+            return
+        run = min(self.RUN, len(key))
         data = key.encode("utf-8", "surrogatepass")
-        for encoded, size in [*cls._base64(data), (data.hex(), 12)]:
-            # a key too short to give a whole window this way is caught in its own characters
-            windows |= {re.escape(encoded[i : i + size]) for i in range(len(encoded) - size + 1)}
-        alternatives = "|".join(sorted(windows, key=len, reverse=True))
-        return re.compile(f"(?=({alternatives}))", re.IGNORECASE)
+        forms = (
+            key,
+            data.decode("latin-1"),  # escaped byte by byte: %C3%A9 reads as two characters
+            "".join(chr(unit) for char in key for unit in _utf16(char)),  # \ud83d\ude00
+        )
+        self._run = run
+        self._runs = frozenset(
+            form[i : i + run].lower() for form in forms for i in range(len(form) - run + 1)
+        )
+        # a run of the key lies within a stretch of the key's own characters: look only there
+        letters = {c for run_ in self._runs for c in run_}
+        self._stretch = re.compile(f"[{re.escape(''.join(sorted(letters)))}]{{{run},}}")
+        # base64 and hex cannot be read a character at a time: their runs are looked up as
+        # they are; a key too short for a whole window is caught in its own characters
+        plain: dict[int, set[str]] = {}
+        for encoded, size in [*self._base64(data), (data.hex(), 12)]:
+            runs = {encoded[i : i + size].lower() for i in range(len(encoded) - size + 1)}
+            plain.setdefault(size, set()).update(runs)
+        self._plain = [
+            (re.compile(f"[0-9a-z+/_=-]{{{size},}}"), size, frozenset(runs))
+            for size, runs in plain.items() if runs
+        ]  # fmt: skip
 
     @staticmethod
     def _base64(data: bytes) -> Iterator[tuple[str, int]]:
@@ -636,23 +676,32 @@ class Secret:
                 yield core, 8
                 yield core.replace("+", "-").replace("/", "_"), 8
 
+    def _found(self, text: str) -> list[tuple[int, int]]:
+        """Where the key shows, as (start, end) ranges of ``text`` in order, merged."""
+        if not self._runs:
+            return []
+        found = [(i, i + size) for stretch, size, runs in self._plain
+                 for i in _windows(text, stretch, size, runs)]  # fmt: skip
+        decoded, starts, ends = _unescaped(text)
+        run = self._run
+        found += [(starts[i], ends[i + run - 1])
+                  for i in _windows(decoded, self._stretch, run, self._runs)]  # fmt: skip
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(found):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
     def found_in(self, text: str) -> bool:
         """Whether the text holds the key or a recognisable part of it."""
-        return self._pattern is not None and self._pattern.search(text) is not None
+        return bool(self._found(text))
 
     def redact(self, text: str) -> str:
         """The text with the key, and every recognisable part of it, replaced by ``***``."""
-        if self._pattern is None:
-            return text
-        covered: list[tuple[int, int]] = []
-        for match in self._pattern.finditer(text):
-            start, end = match.span(1)
-            if covered and start <= covered[-1][1]:
-                covered[-1] = (covered[-1][0], max(end, covered[-1][1]))
-            else:
-                covered.append((start, end))
         pieces, position = [], 0
-        for start, end in covered:
+        for start, end in self._found(text):
             pieces += [text[position:start], "***"]
             position = end
         return "".join(pieces) + text[position:]
