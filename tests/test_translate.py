@@ -647,3 +647,20 @@ def test_a_redirect_to_another_host_never_receives_the_libretranslate_key(
     assert f"redirects (HTTP 308) to {target}; locpipe does not follow redirects" \
         in result.stderr  # fmt: skip
     assert ECHO_KEY not in result.output
+
+
+def test_a_trickled_answer_is_given_up_at_the_timeout_and_retried(
+    mt_project: Path, cli: Cli, server: MTServer
+) -> None:
+    import time
+
+    server.fail(Fault.trickle(0.05))  # about 30 s for the first answer, a byte at a time
+    started = time.monotonic()
+    result = cli(mt_project, "translate", "--engine", "deepl", "--locale", "en",
+                 "--article", "second")  # fmt: skip
+    assert time.monotonic() - started < 8  # timeout = 2 bounds the whole answer
+    assert result.exit_code == 0, result.output
+    assert "no complete answer from" in result.stderr and "within 2 s; retry 1 of 2" \
+        in result.stderr  # fmt: skip
+    assert load(po_path(mt_project, "second", "en")).find("Zwykłe zdanie.").msgstr == \
+        "ZWYKŁE ZDANIE."  # fmt: skip
