@@ -5,6 +5,11 @@ The only module of locpipe that imports ``requests``. Engines sit behind the sma
 protect markup -> look up the cache -> batch -> send -> restore markup -> cache.
 API keys are read from the environment variable a config names, sent only in the
 place the API wants them, and never logged, repr'd or put in an error message.
+
+An engine's answer is untrusted input: :func:`restore` accepts a translation only if its
+markup reads exactly as the source's and it adds no odd character; :class:`Secret` finds
+the key in anything the engine sends back, however encoded; an answer is read within
+``timeout`` as a whole and :data:`ANSWER_LIMIT` bytes, and redirects are not followed.
 """
 
 from __future__ import annotations
