@@ -137,6 +137,10 @@ EXAMPLES = {
     # escapes block markup at the start of a translated line; the oracle reads inline)
     "&<!-- c --><https://x.y>": ['<x id="1"/>'],
     "<b>": ['\t<x id="1"/>'],
+    # found by fuzzing: a bare URL ran on over backticks, so a code span after it was
+    # taken for part of the URL, and an answer moving "<b>" into that code span passed
+    "<b>&https://ex.com/p?q=1``a ` b``": ['<x id="2"/><x id="1"/> ` B``',
+                                         '<x id="3"/><x id="1"/>&amp;<x id="2"/>'],
 }
 
 
@@ -145,6 +149,7 @@ EXAMPLES = {
 @example(None, '][tekst](https://ex.com/a_(b) "t")')  # type: ignore[arg-type]
 @example(None, "&<!-- c --><https://x.y>")  # type: ignore[arg-type]
 @example(None, "<b>")  # type: ignore[arg-type]
+@example(None, "<b>&https://ex.com/p?q=1``a ` b``")  # type: ignore[arg-type]
 def test_whatever_the_answer_restore_refuses_or_keeps_the_markup_exact(
     data: st.DataObject | None, source: str
 ) -> None:
