@@ -261,8 +261,9 @@ TAG_NAME = "x"
 _ATTRIBUTE = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
 _TITLE = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))"""
 _DEST_PART = r"(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))"
-# a backtick ends a bare URL: a code span binds tighter (``https://a.org``b` `` is code)
-_URL_PART = r"(?:[^\s<>()`]|\([^\s<>()`]*\))"
+# a backtick ends a bare URL, as a code span binds tighter (``https://a.org``b` `` is
+# code), and so does a backslash, which escapes what follows (``https://a.org\<b>``)
+_URL_PART = r"(?:[^\s<>()`\\]|\([^\s<>()`\\]*\))"
 _MARKUP = re.compile(
     "|".join(
         (
@@ -278,7 +279,7 @@ _MARKUP = re.compile(
             # not before "(": then CommonMark reads "][" + "text](dest)", an inline link
             r"(?P<label>\]\[[^\[\]]*\](?!\())",
             r"(?P<url>(?<![\w/])(?:https?://|ftp://|www\.)" + _URL_PART + r"*"
-            r"(?:[^\s<>().,:;!?\"'*_~\]`]|\([^\s<>()`]*\)))",
+            r"(?:[^\s<>().,:;!?\"'*_~\]`\\]|\([^\s<>()`\\]*\)))",
             r"(?P<email>(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?<![-.]))",
             r"(?P<brace>\{\{.*?\}\}|\{%.*?%\}|\{[^\s{}]*\}|\{[#.][^{}\n]*\})",
             r"(?P<printf>%(?:\(\w+\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa]"
