@@ -5,12 +5,21 @@ The only module of locpipe that imports ``requests``. Engines sit behind the sma
 protect markup -> look up the cache -> batch -> send -> restore markup -> cache.
 API keys are read from the environment variable a config names, sent only in the
 place the API wants them, and never logged, repr'd or put in an error message.
+
+An engine's answer is untrusted input: :func:`restore` accepts a translation only if its
+markup reads exactly as the source's and it adds no odd character; :class:`Secret` finds
+the key in anything the engine sends back, however encoded; an answer is read within
+``timeout`` as a whole and :data:`ANSWER_LIMIT` bytes, and redirects are not followed.
 """
 
 from __future__ import annotations
 
+import base64
+import bisect
+import contextlib
 import email.utils
 import html
+import html.entities
 import json
 import logging
 import os
@@ -44,6 +53,7 @@ __all__ = [
     "Outcome",
     "Protected",
     "Result",
+    "Secret",
     "TranslationCache",
     "Usage",
     "batches",
@@ -75,7 +85,7 @@ class EngineConfig:
     api_key_env: str | None = None
     """Environment variable that holds the API key; ``None`` for a keyless server."""
     timeout: float = 30.0
-    """Seconds allowed to connect, and again to wait for each answer."""
+    """Seconds allowed to connect, and again for the whole answer to arrive."""
     max_retries: int = 5
     """Retries after a connection error, a timeout, HTTP 429 or 5xx."""
     max_wait: float = 60.0
@@ -251,7 +261,9 @@ TAG_NAME = "x"
 _ATTRIBUTE = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
 _TITLE = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))"""
 _DEST_PART = r"(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))"
-_URL_PART = r"(?:[^\s<>()]|\([^\s<>()]*\))"
+# a backtick ends a bare URL, as a code span binds tighter (``https://a.org``b` `` is
+# code), and so does a backslash, which escapes what follows (``https://a.org\<b>``)
+_URL_PART = r"(?:[^\s<>()`\\]|\([^\s<>()`\\]*\))"
 _MARKUP = re.compile(
     "|".join(
         (
@@ -264,9 +276,10 @@ _MARKUP = re.compile(
             r"(?P<entity>&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)",
             r"(?P<footnote>\[\^[^\]\s]+\])",
             r"(?P<dest>\]\(\s*(?:<[^<>\n]*>|" + _DEST_PART + r"*)(?:\s+" + _TITLE + r")?\s*\))",
-            r"(?P<label>\]\[[^\[\]]*\])",
+            # not before "(": then CommonMark reads "][" + "text](dest)", an inline link
+            r"(?P<label>\]\[[^\[\]]*\](?!\())",
             r"(?P<url>(?<![\w/])(?:https?://|ftp://|www\.)" + _URL_PART + r"*"
-            r"(?:[^\s<>().,:;!?\"'*_~\]]|\([^\s<>()]*\)))",
+            r"(?:[^\s<>().,:;!?\"'*_~\]`\\]|\([^\s<>()`\\]*\)))",
             r"(?P<email>(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?<![-.]))",
             r"(?P<brace>\{\{.*?\}\}|\{%.*?%\}|\{[^\s{}]*\}|\{[#.][^{}\n]*\})",
             r"(?P<printf>%(?:\(\w+\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa]"
@@ -294,6 +307,11 @@ class Protected:
     """Tags that must keep their order: a link's ``[`` and its ``](dest)``."""
     translatable: bool = True
     """Whether any letter is left outside the tags (else there is nothing to send)."""
+    inner: tuple[tuple[tuple[int, int], ...], ...] = ()
+    """Tag ``n``'s markup as :func:`protect` found it in ``originals[n - 1]``: (start, end)
+    of each piece, relative to the original; an answer must leave it reading the same."""
+    plain: tuple[str, ...] = ()
+    """The source's text between the markup, what the engine may rewrite."""
 
 
 def _tag(number: int) -> str:
@@ -322,6 +340,11 @@ def protect(text: str) -> Protected:
         originals=tuple(text[start:end] for start, end in ranges),
         pairs=_pair_numbers(ranges, pairs),
         translatable=any(char.isalpha() for part in plain for char in part),
+        inner=tuple(
+            tuple((s - start, e - start) for s, e in spans if start <= s and e <= end)
+            for start, end in ranges
+        ),
+        plain=tuple(plain),
     )
 
 
@@ -384,20 +407,57 @@ def _pair_numbers(
 
 
 def restore(translated: str, protected: Protected) -> str:
-    """Put the markup back; raise :class:`EngineError` if a tag was lost, repeated or invented."""
-    pieces: list[str] = []
+    """Put the markup back; raise :class:`EngineError` unless the markup is exactly the source's.
+
+    An answer is refused if a tag was lost, repeated or invented, if its own text adds
+    markup (HTML, a link, an image, an entity, a reference, a line break), if the text
+    around a tag changes how that markup reads (``https://a.org`` + ``.evil.org``), or if
+    it holds a character no catalogue should (a control character, a lone surrogate).
+    Only a space is ever added: around a bare URL or e-mail address glued to the words of
+    a language written without spaces (``詳細は https://a.org を参照``).
+    """
+    texts: list[str] = []
     seen: list[int] = []
     position = 0
     for match in _TAG.finditer(translated):
-        pieces.append(_unescape(translated[position : match.start()]))
-        number = int(match["id"])
-        seen.append(number)
-        if 1 <= number <= len(protected.originals):
-            pieces.append(protected.originals[number - 1])
+        texts.append(_unescape(translated[position : match.start()]))
+        seen.append(int(match["id"]))
         position = match.end()
-    pieces.append(_unescape(translated[position:]))
-    _check_tags(seen, protected)
-    return "".join(pieces)
+    texts.append(_unescape(translated[position:]))
+    _check_tags(seen, protected)  # from here on, each tag once and only those sent
+    _space_bare_links(texts, seen, protected)
+    _check_text(texts, protected)
+    pieces: list[str] = []
+    regions: list[tuple[int, int, int]] = []  # (start, end, tag number) in the result
+    length = 0
+    for text, number in zip(texts, seen, strict=False):
+        original = protected.originals[number - 1]
+        pieces += [text, original]
+        regions.append((length + len(text), length + len(text) + len(original), number))
+        length += len(text) + len(original)
+    pieces.append(texts[-1])
+    restored = "".join(pieces)
+    _check_markup(restored, regions, protected)
+    return restored
+
+
+_BARE_LINK = re.compile(r"(?:https?://|ftp://|www\.|[\w.+-]+@)")
+
+
+def _space_bare_links(texts: list[str], numbers: list[int], protected: Protected) -> None:
+    """Part a bare URL or address from words glued to it, which would hide or extend it."""
+    for at, number in enumerate(numbers):
+        original = protected.originals[number - 1]
+        if protected.inner[number - 1] != ((0, len(original)),) or not _BARE_LINK.match(
+            original
+        ):
+            continue
+        before, after = texts[at], texts[at + 1]
+        if before and re.match(r"[\w/.+-]", before[-1]):
+            texts[at] = before + " "
+        glued = _MARKUP.match(original + after[:64])
+        if after and glued is not None and glued.end() > len(original):
+            texts[at + 1] = " " + after
 
 
 def _unescape(fragment: str) -> str:
@@ -426,9 +486,249 @@ def _check_tags(seen: list[int], protected: Protected) -> None:
             )
 
 
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+"""What no translation may hold: control characters but tab and line feed (C0, DEL, C1
+with U+0085), the Unicode line and paragraph separators, and lone surrogates (no UTF-8)."""
+
+# Text an engine writes may not bring more of these than the source's own text has: the
+# start of an HTML tag or block (``<script`` needs no ``>`` to open an HTML block), the
+# brackets of a link, an image, a reference or a reference definition, and line breaks,
+# after which a heading, a list, a fence or an HTML block could begin.
+_COUNTED = (
+    (re.compile(r"<[A-Za-z/!?]"), "the start of an HTML tag"),
+    (re.compile(r"\["), "a '['"),
+    (re.compile(r"\]"), "a ']'"),
+    (re.compile(r"\n"), "a line break"),
+)
+
+
+def _check_text(texts: list[str], protected: Protected) -> None:
+    """Refuse characters no catalogue should hold, and markup the engine's text adds."""
+    unsafe = Counter(c for text in texts for c in UNSAFE_CHARACTERS.findall(text))
+    if unsafe:
+        known = Counter(c for text in protected.plain for c in UNSAFE_CHARACTERS.findall(text))
+        for char, count in unsafe.items():
+            if count > known[char]:  # the source's own are the catalogue reader's business
+                raise EngineError(
+                    f"the translation has the character U+{ord(char):04X}, "
+                    "which has no place in a catalogue"
+                )
+    for pattern, what in _COUNTED:
+        added = sum(len(pattern.findall(t)) for t in texts)
+        if added > sum(len(pattern.findall(p)) for p in protected.plain):
+            raise EngineError(f"the translation adds {what} that the source does not have")
+
+
+def _check_markup(
+    restored: str, regions: list[tuple[int, int, int]], protected: Protected
+) -> None:
+    """Refuse a result whose markup, read again, is not exactly the source's.
+
+    Each piece of markup found in the result must lie inside one restored tag and be
+    the piece found there in the source; links must pair their brackets as in the source.
+    """
+    spans, links = _spans(restored)
+    starts = [start for start, _, _ in regions]
+
+    def region(position: int, end: int) -> tuple[int, int, int] | None:
+        at = bisect.bisect_right(starts, position) - 1
+        if at >= 0 and regions[at][0] <= position and end <= regions[at][1]:
+            return regions[at]
+        return None
+
+    found: dict[int, list[tuple[int, int]]] = {}
+    for start, end in spans:
+        inside = region(start, end)
+        if inside is None:
+            touched = [n for s, e, n in regions if s < end and start < e]
+            piece = restored[start:end]
+            piece = piece[:60] + ("..." if len(piece) > 60 else "")
+            if touched:
+                raise EngineError(
+                    f"the translation changed {_shown(touched[0], protected)}: "
+                    f"it now reads {piece!r}"
+                )
+            raise EngineError(f"the translation has markup that was not in the source: {piece!r}")
+        found.setdefault(inside[2], []).append((start - inside[0], end - inside[0]))
+    for _, _, number in regions:
+        if tuple(found.get(number, ())) != protected.inner[number - 1]:
+            raise EngineError(
+                f"the translation broke {_shown(number, protected)}: "
+                "the text around it changes how it reads"
+            )
+    numbered = set()
+    for opener, closer in links:
+        first, second = region(opener, opener + 1), region(closer, closer + 1)
+        if first is not None and second is not None and first[2] != second[2]:
+            numbered.add((first[2], second[2]))
+    if tuple(sorted(numbered)) != protected.pairs:
+        raise EngineError("the translation changed which link text goes with which destination")
+
+
 def _shown(number: int, protected: Protected) -> str:
     original = protected.originals[number - 1]
     return f"the markup {original[:40] + ('...' if len(original) > 40 else '')!r}"
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+
+_ESCAPED = re.compile(
+    r"%25(?P<twice>[0-9a-f]{2})|%(?P<percent>[0-9a-f]{2})|\\u(?P<unicode>[0-9a-f]{4})"
+    r"|\\x(?P<byte>[0-9a-f]{2})|\\(?P<escaped>[^ux])|&#(?P<decimal>[0-9]{1,7});?"
+    r"|&#x(?P<hex>[0-9a-f]{1,6});?|(?P<entity>&[A-Za-z][A-Za-z0-9]{1,31};?)",
+    re.IGNORECASE,
+)
+"""One character as an engine may have escaped it: URL-encoded (once or twice), a JSON or
+backslash escape, an HTML character reference."""
+
+
+def _decoded(token: re.Match[str]) -> str:
+    kind = token.lastgroup or "plain"
+    value = token[kind]
+    if kind in {"twice", "percent", "byte", "unicode", "hex"}:
+        return chr(int(value, 16))
+    if kind == "decimal":
+        return chr(min(int(value), 0x10FFFF))
+    if kind == "entity":
+        found = html.unescape(value)
+        return found if len(found) == 1 else "\0"
+    return value
+
+
+def _unescaped(text: str) -> tuple[str, list[int], list[int]]:
+    """The text with every escaped character decoded, and where each character came from."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for token in _ESCAPED.finditer(text):
+        chars.append(text[position : token.start()])
+        starts.extend(range(position, token.start()))
+        ends.extend(range(position + 1, token.start() + 1))
+        chars.append(_decoded(token))
+        starts.append(token.start())
+        ends.append(token.end())
+        position = token.end()
+    chars.append(text[position:])
+    starts.extend(range(position, len(text)))
+    ends.extend(range(position + 1, len(text) + 1))
+    return "".join(chars), starts, ends
+
+
+def _windows(text: str, stretch: re.Pattern[str], size: int, runs: frozenset[str]) -> Iterator[int]:
+    """Where a run of ``size`` characters, lower-cased, is one of ``runs``."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare character lower-cases to two
+        lowered = "".join(char.lower()[0] for char in text)
+    for match in stretch.finditer(lowered):
+        for i in range(match.start(), match.end() - size + 1):
+            if lowered[i : i + size] in runs:
+                yield i
+
+
+class Secret:
+    """An API key, found in what an engine sends back however it was encoded.
+
+    The rule: any run of :attr:`RUN` consecutive characters of the key (the whole key if it
+    is shorter) counts as the key, whether each character comes raw, URL-encoded (also
+    twice), JSON- or backslash-escaped (``\\/``, ``\\u002F``, ``\\x2f``) or as an HTML
+    character reference, in any mix and any letter case; so does any run of 8 characters of
+    its base64 (standard or URL-safe, at each of the three byte alignments) or 12 of its
+    hex. Six characters of a random key give nothing away; a key cut off at the end of an
+    excerpt is caught as long as six of its characters are left, and excerpts are cut only
+    after the whole text was searched. The text is read once, in time linear in its length.
+    """
+
+    RUN = 6
+
+    def __init__(self, key: str | None) -> None:
+        self._runs: frozenset[str] = frozenset()
+        self._plain: list[tuple[re.Pattern[str], int, frozenset[str]]] = []
+        if not key:
+            return
+        run = min(self.RUN, len(key))
+        data = key.encode("utf-8", "surrogatepass")
+        forms = (
+            key,
+            data.decode("latin-1"),  # escaped byte by byte: %C3%A9 reads as two characters
+            "".join(chr(unit) for char in key for unit in _utf16(char)),  # \ud83d\ude00
+        )
+        self._run = run
+        self._runs = frozenset(
+            form[i : i + run].lower() for form in forms for i in range(len(form) - run + 1)
+        )
+        # a run of the key lies within a stretch of the key's own characters: look only there
+        letters = {c for run_ in self._runs for c in run_}
+        self._stretch = re.compile(f"[{re.escape(''.join(sorted(letters)))}]{{{run},}}")
+        # base64 and hex cannot be read a character at a time: their runs are looked up as
+        # they are; a key too short for a whole window is caught in its own characters
+        plain: dict[int, set[str]] = {}
+        for encoded, size in [*self._base64(data), (data.hex(), 12)]:
+            runs = {encoded[i : i + size].lower() for i in range(len(encoded) - size + 1)}
+            plain.setdefault(size, set()).update(runs)
+        self._plain = [
+            (re.compile(f"[0-9a-z+/_=-]{{{size},}}"), size, frozenset(runs))
+            for size, runs in plain.items() if runs
+        ]  # fmt: skip
+
+    @staticmethod
+    def _base64(data: bytes) -> Iterator[tuple[str, int]]:
+        """The key's base64 at each alignment, without the characters its neighbours share."""
+        for shift in range(3):
+            bits = 8 * (shift + len(data))
+            whole = base64.b64encode(b"\0" * shift + data).decode().rstrip("=")
+            core = whole[-(-8 * shift // 6) : bits // 6]
+            if core:
+                yield core, 8
+                yield core.replace("+", "-").replace("/", "_"), 8
+
+    def _found(self, text: str) -> list[tuple[int, int]]:
+        """Where the key shows, as (start, end) ranges of ``text`` in order, merged."""
+        if not self._runs:
+            return []
+        found = [(i, i + size) for stretch, size, runs in self._plain
+                 for i in _windows(text, stretch, size, runs)]  # fmt: skip
+        decoded, starts, ends = _unescaped(text)
+        run = self._run
+        found += [(starts[i], ends[i + run - 1])
+                  for i in _windows(decoded, self._stretch, run, self._runs)]  # fmt: skip
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(found):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def found_in(self, text: str) -> bool:
+        """Whether the text holds the key or a recognisable part of it."""
+        return bool(self._found(text))
+
+    def redact(self, text: str) -> str:
+        """The text with the key, and every recognisable part of it, replaced by ``***``."""
+        pieces, position = [], 0
+        for start, end in self._found(text):
+            pieces += [text[position:start], "***"]
+            position = end
+        return "".join(pieces) + text[position:]
+
+    def excerpt(self, text: str, size: int) -> str:
+        """At most ``size`` characters of an engine's text, key-free and printable."""
+        shown = _printable(self.redact(text[: size + 4096]))  # the key's longest encoding fits
+        return shown if len(shown) <= size else shown[:size] + "..."
+
+
+def _utf16(char: str) -> list[int]:
+    data = char.encode("utf-16-be", "surrogatepass")
+    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def _printable(text: str) -> str:
+    """Escape what must not reach a terminal or a log: control characters, surrogates."""
+    return UNSAFE_CHARACTERS.sub(
+        lambda m: m[0].encode("unicode_escape", "surrogatepass").decode("ascii"), text
+    )
 
 
 # --- batching --------------------------------------------------------------------------------
@@ -499,8 +799,18 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+ANSWER_LIMIT = 32 * 1024 * 1024
+"""Most bytes of one answer locpipe reads; DeepL's answer to 128 KiB of text is far less."""
+
+
 class _Client:
-    """Send JSON requests with a timeout; retry what may pass, map the rest to errors."""
+    """Send JSON requests with a timeout; retry what may pass, map the rest to errors.
+
+    Everything an engine sends back is untrusted: an answer is read piece by piece, within
+    ``timeout`` seconds for the whole of it and :data:`ANSWER_LIMIT` bytes; redirects are
+    not followed (the key would travel with them); every text of the engine's that reaches
+    an error or a log line goes through :meth:`Secret.excerpt`.
+    """
 
     def __init__(
         self,
@@ -509,13 +819,15 @@ class _Client:
         label: str,
         config: EngineConfig,
         backoff: Backoff,
-        secret: str | None,
+        secret: Secret,
+        answer_limit: int = ANSWER_LIMIT,
     ) -> None:
         self.session = session
         self.label = label
         self.config = config
         self.backoff = backoff
-        self._secret = secret
+        self.secret = secret
+        self.answer_limit = answer_limit
 
     def call(
         self,
@@ -558,28 +870,71 @@ class _Client:
         timeout = self.config.timeout
         try:
             response = self.session.request(
-                method, url, data=body, headers=headers, timeout=(timeout, timeout)
-            )
+                method, url, data=body, headers=headers, timeout=(timeout, timeout),
+                stream=True, allow_redirects=False,
+            )  # fmt: skip
+            try:
+                content = self._read(response, url, started)
+            finally:
+                response.close()
         except requests.Timeout:
             log.info("%s %s: no answer within %g s", method, url, timeout)
             return _Retry(f"no answer from {url} within {timeout:g} s", None)
         except requests.ConnectionError as e:
             log.info("%s %s: connection failed", method, url)
-            return _Retry(f"cannot connect to {url}: {self._redact(str(e))[:300]}", None)
+            return _Retry(f"cannot connect to {url}: {self.secret.excerpt(str(e), 300)}", None)
         except requests.RequestException as e:
             # not chained: requests' exception holds the prepared request, key header and all
-            raise EngineError(f"{self.label}: request failed: {self._redact(str(e))}") from None
+            message = self.secret.excerpt(str(e), 300)
+            raise EngineError(f"{self.label}: request failed: {message}") from None
+        if isinstance(content, _Retry):
+            log.info("%s %s: %s", method, url, content.problem)
+            return content
         log.info(
             "%s %s (%d bytes) -> HTTP %d in %.2f s",
             method, url, len(body or b""), response.status_code, time.monotonic() - started,
         )  # fmt: skip
-        return self._interpret(response)
+        return self._interpret(response, content)
 
-    def _interpret(self, response: requests.Response) -> object | _Retry:
+    def _read(self, response: requests.Response, url: str, started: float) -> bytes | _Retry:
+        """The whole answer, unless it takes longer than ``timeout`` or is too large."""
+        limit = self.answer_limit
+        declared = response.headers.get("Content-Length", "").strip()
+        if declared.isdigit() and int(declared) > limit:
+            raise EngineError(
+                f"{self.label}: the answer from {url} would be {int(declared):,} bytes, "
+                f"more than the {limit:,} locpipe reads; nothing of it was used"
+            )
+        raw = response.raw
+        # read1 returns what one read of the socket brings, so a server that trickles its
+        # answer a byte at a time meets the deadline (read would wait for a full chunk)
+        read = getattr(raw, "read1", None) or raw.read
+        deadline = started + self.config.timeout
+        data = bytearray()
+        while chunk := read(64 * 1024, decode_content=True):
+            data += chunk
+            if len(data) > limit:
+                raise EngineError(
+                    f"{self.label}: the answer from {url} is more than the {limit:,} bytes "
+                    "locpipe reads; nothing of it was used"
+                )
+            if time.monotonic() > deadline:
+                timeout = self.config.timeout
+                return _Retry(f"no complete answer from {url} within {timeout:g} s", None)
+        return bytes(data)
+
+    def _interpret(self, response: requests.Response, content: bytes) -> object | _Retry:
         status = response.status_code
         if 200 <= status < 300:
-            return self._json(response)
-        message = self._message(response)
+            return self._json(content)
+        message = self._message(response, content)
+        if 300 <= status < 400:
+            where = self.secret.excerpt(response.headers.get("Location") or "elsewhere", 200)
+            raise EngineError(
+                f"{self.label}: {response.url} redirects (HTTP {status}) to {where}; locpipe "
+                "does not follow redirects, so the key goes nowhere else: set url to the "
+                "engine's own address"
+            )
         if status == 413:
             raise BatchTooLarge(f"{self.label}: request too large (HTTP 413): {message}")
         if status == 456:
@@ -595,27 +950,24 @@ class _Client:
             message += f" (check the key in ${self.config.api_key_env})"
         raise EngineError(f"{self.label} refused the request (HTTP {status}): {message}")
 
-    def _json(self, response: requests.Response) -> object:
+    def _json(self, content: bytes) -> object:
         try:
-            return json.loads(response.content)
-        except ValueError as e:
-            snippet = self._redact(response.text[:100])
+            return json.loads(content)
+        except (ValueError, RecursionError) as e:
+            snippet = self.secret.excerpt(content.decode("utf-8", "replace"), 100)
             raise EngineError(f"{self.label} answered with malformed JSON: {snippet!r}") from e
 
-    def _message(self, response: requests.Response) -> str:
+    def _message(self, response: requests.Response, content: bytes) -> str:
         """The server's own explanation: DeepL's ``message``, LibreTranslate's ``error``."""
         try:
-            data = json.loads(response.content)
-        except ValueError:
+            data = json.loads(content)
+        except (ValueError, RecursionError):
             data = None
-        text = response.text.strip()[:200] or response.reason or "no explanation"
+        text = content.decode("utf-8", "replace").strip() or response.reason or "no explanation"
         if isinstance(data, dict):
             found = (data.get(k) for k in ("message", "error", "detail"))
             text = next((str(v) for v in found if v), text)
-        return self._redact(text)
-
-    def _redact(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret else text
+        return self.secret.excerpt(text, 200)
 
 
 # --- engines ---------------------------------------------------------------------------------
@@ -651,6 +1003,10 @@ class Engine(Protocol):
         """The quota, where the engine reports one."""
         ...
 
+    def redact(self, text: str) -> str:
+        """The text with the engine's key, and any recognisable part of it, as ``***``."""
+        ...
+
 
 class HttpEngine(ABC):
     """Base of engines over HTTP: the key from the environment, a session, timeouts, retries."""
@@ -671,10 +1027,12 @@ class HttpEngine(ABC):
         session: requests.Session | None = None,
         backoff: Backoff | None = None,
         environ: Mapping[str, str] | None = None,
+        answer_limit: int = ANSWER_LIMIT,
     ) -> None:
         self.config = config
         key = self._read_key(os.environ if environ is None else environ)
         self._key = key
+        self._secret = Secret(key)
         self.url = config.url or self.default_url(key)
         self.cache_key = config.cache_key
         self.max_texts = min(self.limit_texts, config.max_texts or self.limit_texts)
@@ -684,7 +1042,8 @@ class HttpEngine(ABC):
             label=self.label,
             config=config,
             backoff=backoff or Backoff(),
-            secret=key,
+            secret=self._secret,
+            answer_limit=answer_limit,
         )
 
     def __repr__(self) -> str:
@@ -708,12 +1067,45 @@ class HttpEngine(ABC):
         """The official endpoint, used when the config has no ``url``."""
         raise ConfigError(f"[mt.{self.name}] needs a url")
 
-    @abstractmethod
     def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         """Translate protected texts, in order; raise :class:`EngineError` on failure."""
+        with self._redacting():
+            return self._translate(texts, source=source, target=target)
 
     def usage(self) -> Usage | None:
+        with self._redacting():
+            return self._usage()
+
+    def redact(self, text: str) -> str:
+        return self._secret.redact(text)
+
+    @contextlib.contextmanager
+    def _redacting(self) -> Iterator[None]:
+        """A last guard: no error leaves an engine with its key in the message."""
+        try:
+            yield
+        except EngineError as e:
+            raise replace(e, message=_printable(self._secret.redact(e.message))) from None
+
+    @abstractmethod
+    def _translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+        """Send protected texts and return the engine's answers, in order."""
+
+    def _usage(self) -> Usage | None:
         return None
+
+    def _excerpt(self, data: object) -> str:
+        return repr(self._secret.excerpt(str(data), 100))
+
+    def _answer_list(self, data: object, key: str, count: int) -> list[object]:
+        """The answer's list of translations, exactly one per text sent (no misalignment)."""
+        items = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise EngineError(f"{self.label} answered without a '{key}' list: "
+                              f"{self._excerpt(data)}")  # fmt: skip
+        if len(items) != count:
+            raise EngineError(f"{self.label} returned {len(items)} translations for {count} texts")
+        return items
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -738,7 +1130,7 @@ class DeepL(HttpEngine):
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"DeepL-Auth-Key {self._key}"} if self._key else {}
 
-    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+    def _translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         payload: dict[str, object] = {
             "text": list(texts),
             "source_lang": deepl_source(source),
@@ -751,13 +1143,13 @@ class DeepL(HttpEngine):
         data = self._client.call(
             "POST", f"{self.url}/v2/translate", payload=payload, headers=self._headers()
         )
-        items = _answer_list(data, "translations", len(texts), self.label)
+        items = self._answer_list(data, "translations", len(texts))
         return [_text_of(item, "text", self.label) for item in items]
 
-    def usage(self) -> Usage | None:
+    def _usage(self) -> Usage | None:
         data = self._client.call("GET", f"{self.url}/v2/usage", headers=self._headers())
         if not isinstance(data, dict) or not isinstance(data.get("character_count"), int):
-            raise EngineError(f"DeepL usage answer is not understood: {str(data)[:100]!r}")
+            raise EngineError(f"DeepL usage answer is not understood: {self._excerpt(data)}")
         limit = data.get("character_limit")
         return Usage(data["character_count"], limit if isinstance(limit, int) else None)
 
@@ -773,7 +1165,7 @@ class LibreTranslate(HttpEngine):
     def default_url(self, key: str | None) -> str:
         return "https://libretranslate.com"
 
-    def translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
+    def _translate(self, texts: Sequence[str], *, source: str, target: str) -> list[str]:
         payload: dict[str, object] = {
             "q": list(texts),
             "source": libre_language(source),
@@ -785,20 +1177,12 @@ class LibreTranslate(HttpEngine):
         data = self._client.call("POST", f"{self.url}/translate", payload=payload)
         if isinstance(data, dict) and isinstance(data.get("translatedText"), str):
             data = {"translatedText": [data["translatedText"]]}  # older servers, single q
-        items = _answer_list(data, "translatedText", len(texts), self.label)
+        items = self._answer_list(data, "translatedText", len(texts))
         if not all(isinstance(item, str) for item in items):
             raise EngineError(f"{self.label} answered with a translation that is not a string")
         return [str(item) for item in items]
 
 
-def _answer_list(data: object, key: str, count: int, label: str) -> list[object]:
-    """The answer's list of translations, exactly one per text sent (no misalignment)."""
-    items = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise EngineError(f"{label} answered without a '{key}' list: {str(data)[:100]!r}")
-    if len(items) != count:
-        raise EngineError(f"{label} returned {len(items)} translations for {count} texts")
-    return items
 
 
 def _text_of(item: object, key: str, label: str) -> str:
@@ -818,10 +1202,13 @@ def make_engine(
     session: requests.Session | None = None,
     backoff: Backoff | None = None,
     environ: Mapping[str, str] | None = None,
+    answer_limit: int = ANSWER_LIMIT,
 ) -> HttpEngine:
     """Build the engine a config names; reads its key from the environment."""
     engine = _engine_class(config.name)
-    return engine(config, session=session, backoff=backoff, environ=environ)
+    return engine(
+        config, session=session, backoff=backoff, environ=environ, answer_limit=answer_limit
+    )
 
 
 # --- cache -----------------------------------------------------------------------------------
@@ -942,9 +1329,11 @@ def translate_texts(
     for index, (text, protected) in enumerate(zip(texts, job.protected, strict=True)):
         if not protected.translatable:
             results[index] = Result(index, text, text, Outcome.UNCHANGED)
-        elif protected.text in known:
-            results[index] = _result(job, index, known[protected.text], Outcome.CACHED)
-        else:
+        elif protected.text in known and (
+            cached := _result(job, index, known[protected.text], Outcome.CACHED)
+        ).ok:
+            results[index] = cached
+        else:  # an answer cached before today's checks refuse it is asked for again
             pending.setdefault(protected.text, []).append(index)
     if on_batch is not None and results:
         on_batch([results[index] for index in sorted(results)])
@@ -1001,11 +1390,14 @@ def _accept(
 def _result(job: _Job, index: int, answer: str | EngineError, outcome: Outcome) -> Result:
     text = job.texts[index]
     if isinstance(answer, EngineError):
-        return Result(index, text, None, Outcome.REJECTED, answer.message)
+        return Result(index, text, None, Outcome.REJECTED, job.engine.redact(answer.message))
+    if job.engine.redact(answer) != answer:
+        reason = "the translation quotes the API key (not shown, not written, not cached)"
+        return Result(index, text, None, Outcome.REJECTED, reason)
     try:
         return Result(index, text, restore(answer, job.protected[index]), outcome)
     except EngineError as e:
-        return Result(index, text, None, Outcome.REJECTED, e.message)
+        return Result(index, text, None, Outcome.REJECTED, job.engine.redact(e.message))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import cast
@@ -50,6 +52,10 @@ class FaultKind(Enum):
     DROP_TAG = "drop tag"
     DUPLICATE_TAG = "duplicate tag"
     DELAY = "delay"
+    ANSWERS = "answers"
+    RAW = "raw"
+    TRICKLE = "trickle"
+    HUGE = "huge"
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,13 @@ class Fault:
     seconds: float = 0.0
     index: int = 0
     """For tag faults: which text of the batch loses or repeats its first tag."""
+    change: Callable[[list[str]], list[str]] | None = None
+    """For ``answers``: rewrites the batch's good answers into what the engine sends."""
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+    size: int = 0
+    """For ``huge``: bytes to send; ``declared``: whether Content-Length says so first."""
+    declared: bool = True
 
     @classmethod
     def http(
@@ -90,6 +103,32 @@ class Fault:
     def delay(cls, seconds: float) -> Fault:
         return cls(FaultKind.DELAY, seconds=seconds)
 
+    @classmethod
+    def answers(cls, change: Callable[[list[str]], list[str]]) -> Fault:
+        """Answer with ``change(good answers)`` instead (JSON with ASCII escapes)."""
+        return cls(FaultKind.ANSWERS, change=change)
+
+    @classmethod
+    def raw(cls, status: int, body: bytes | str, **headers: str) -> Fault:
+        """Answer with exactly this status, body and headers."""
+        data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+        return cls(FaultKind.RAW, status=status, body=data, headers=tuple(headers.items()))
+
+    @classmethod
+    def redirect(cls, status: int, location: str) -> Fault:
+        return cls.raw(status, b"", Location=location)
+
+    @classmethod
+    def trickle(cls, seconds: float) -> Fault:
+        """The good answer, one byte at a time with a pause before each."""
+        return cls(FaultKind.TRICKLE, seconds=seconds)
+
+    @classmethod
+    def huge(cls, size: int, *, declared: bool = True) -> Fault:
+        """A 200 answer of ``size`` bytes (a JSON string that never ends), sent as fast as
+        the client reads; with a Content-Length header, or chunked without one."""
+        return cls(FaultKind.HUGE, size=size, declared=declared)
+
 
 @dataclass(frozen=True)
 class Received:
@@ -115,10 +154,32 @@ class _Reply:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    chunks: Iterator[bytes] | None = None
+    """Sent instead of ``body``: chunked, or after a Content-Length of ``length``."""
+    length: int | None = None
+    pause: float = 0.0
+    """Seconds before each chunk."""
 
 
 def _reply(status: int, payload: object, **headers: str) -> _Reply:
-    return _Reply(status, json.dumps(payload, ensure_ascii=False).encode(), headers)
+    # ASCII escapes where UTF-8 cannot go: an answer may carry a lone surrogate as \ud800
+    try:
+        return _Reply(status, json.dumps(payload, ensure_ascii=False).encode(), headers)
+    except UnicodeEncodeError:
+        return _Reply(status, json.dumps(payload).encode(), headers)
+
+
+def _huge(fault: Fault) -> _Reply:
+    piece = b"a" * 65536
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"translations": [{"text": "'
+        sent = 0
+        while sent < fault.size:
+            yield piece[: fault.size - sent]
+            sent += len(piece)
+
+    return _Reply(200, b"", chunks=chunks(), length=fault.size + 28 if fault.declared else None)
 
 
 def _as_list(value: object) -> list[str]:
@@ -139,6 +200,8 @@ def fake_translate(text: str, *, markup: bool) -> str:
 def _mangle(texts: list[str], fault: Fault | None) -> list[str]:
     if fault is None:
         return texts
+    if fault.kind is FaultKind.ANSWERS and fault.change is not None:
+        return fault.change(list(texts))
     if fault.kind is FaultKind.WRONG_COUNT:
         return [*texts, texts[-1]]
     if fault.kind in {FaultKind.DROP_TAG, FaultKind.DUPLICATE_TAG}:
@@ -240,6 +303,10 @@ class MTServer:
             return self._error(request, fault.status, message=fault.message, **retry)
         if fault is not None and fault.kind is FaultKind.MALFORMED:
             return _Reply(200, b'{"translations": [{"text": "unterminated', {})
+        if fault is not None and fault.kind is FaultKind.RAW:
+            return _Reply(fault.status, fault.body, dict(fault.headers))
+        if fault is not None and fault.kind is FaultKind.HUGE:
+            return _huge(fault)
         routes = {
             ("POST", "/translate"): self._libre,
             ("POST", "/v2/translate"): self._deepl,
@@ -249,7 +316,12 @@ class MTServer:
         route = routes.get((request.method, request.path))
         if route is None:
             return self._error(request, 404, message="Not found")
-        return route(request, fault)
+        reply = route(request, fault)
+        if fault is not None and fault.kind is FaultKind.TRICKLE and reply.status == 200:
+            body = reply.body
+            return replace(reply, chunks=(body[i : i + 1] for i in range(len(body))),
+                           length=len(body), pause=fault.seconds)  # fmt: skip
+        return reply
 
     def _error(
         self, request: Received, status: int, *, message: str | None = None, **headers: str
@@ -363,11 +435,27 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(reply.body)))
+            if reply.chunks is None or reply.length is not None:
+                length = len(reply.body) if reply.length is None else reply.length
+                self.send_header("Content-Length", str(length))
+            else:
+                self.send_header("Transfer-Encoding", "chunked")
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(reply.body)
+            if reply.chunks is None:
+                self.wfile.write(reply.body)
+                return
+            self.close_connection = True  # a stream the client may leave half read
+            for chunk in reply.chunks:
+                if reply.pause:
+                    time.sleep(reply.pause)
+                if reply.length is None:
+                    chunk = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+                self.wfile.write(chunk)
+                self.wfile.flush()
+            if reply.length is None:
+                self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up waiting
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -551,3 +552,116 @@ def test_other_commands_do_not_import_requests() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                           check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+# --- an engine's answer is untrusted input (#21, #22) -----------------------------------------
+
+ECHO_KEY = "sk-TEST/KEY+Zq8w3e5r7t9y2u4i:fx"
+
+
+def test_invented_markup_and_odd_characters_are_refused_and_the_rest_saved(
+    mt_project: Path, cli: Cli, server: MTServer
+) -> None:
+    # The second article's first request: title, the paragraph with a link, the plain
+    # sentence, the link-only paragraph (copied, not sent).
+    def spoil(texts: list[str]) -> list[str]:
+        return [texts[0] + "\ud800",
+                texts[1].replace(" I ", " &lt;img src=x onerror=alert(1)&gt; I "),
+                texts[2].replace(" ", "\x00", 1)]  # fmt: skip
+
+    server.fail(Fault.answers(spoil))
+    result = cli(mt_project, "translate", "--engine", "deepl", "--article", "second",
+                 "--locale", "en")  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    path = po_path(mt_project, "second", "en")
+    display = "locales/en/LC_MESSAGES/second.po"
+    for msgid, reason in [
+        ("Drugi artykuł", "the translation has the character U+D800, which has no place in a "
+                          "catalogue"),
+        ("Tekst z `kodem` i [linkiem](https://example.org/x).",
+         "the translation adds the start of an HTML tag that the source does not have"),
+        ("Zwykłe zdanie.", "the translation has the character U+0000"),
+    ]:  # fmt: skip
+        assert f"{display}:{entry_line(path, msgid)}: not translated: {reason}" in result.stderr
+        assert load(path).find(msgid).msgstr == ""
+    copied = load(path).find("[https://example.org](https://example.org)")
+    assert copied.msgstr == copied.msgid  # what needed no engine is saved
+    assert msgfmt_check(path).returncode == 0
+    assert cli(mt_project, "update").exit_code == 0  # the catalogue reads back
+
+
+def test_an_echoed_key_reaches_no_output_catalogue_or_cache_even_with_verbose(
+    mt_project: Path, cli: Cli, server: MTServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+    import urllib.parse
+
+    monkeypatch.setenv("DEEPL_AUTH_KEY", ECHO_KEY)
+    server.deepl_key = ECHO_KEY
+    forms = [ECHO_KEY, urllib.parse.quote(ECHO_KEY, safe=""), json.dumps(ECHO_KEY)[1:-1]
+             .replace("/", "\\/"), base64.b64encode(ECHO_KEY.encode()).decode()]  # fmt: skip
+
+    def quote_key(texts: list[str]) -> list[str]:
+        return [f"{text} {forms[n % len(forms)]}" for n, text in enumerate(texts)]
+
+    server.fail(Fault.raw(429, f"slow down, {forms[1]}"), Fault.answers(quote_key),
+                Fault.raw(400, f"<html>bad request from {forms[2]}</html>"))  # fmt: skip
+    result = cli(mt_project, "translate", "--engine", "deepl", "--locale", "en", "-v")
+    assert result.exit_code == 2, result.output
+    assert "the translation quotes the API key" in result.stderr
+    assert "WARNING: DeepL: HTTP 429: slow down, ***" in result.stderr
+    assert "DeepL refused the request (HTTP 400): <html>bad request from ***</html>" \
+        in result.stderr  # fmt: skip
+    written = [result.output] + [
+        p.read_bytes().decode("utf-8", "replace") for p in mt_project.rglob("*") if p.is_file()
+    ]
+    for form in forms:
+        for text in written:
+            assert not any(form[i : i + 6] in text for i in range(len(form) - 5)), form
+
+
+def test_a_huge_answer_stops_the_run_keeping_what_arrived(
+    mt_project: Path, cli: Cli, server: MTServer
+) -> None:
+    server.fail(Fault.delay(0), Fault.huge(400 * 1024 * 1024))
+    result = cli(mt_project, "translate", "--engine", "deepl", "--locale", "en")
+    assert result.exit_code == 2, result.output
+    assert "DeepL: the answer from" in result.stderr
+    assert "would be 419,430,428 bytes, more than the 33,554,432 locpipe reads" in result.stderr
+    assert len([e for e in load(po_path(mt_project, "sample", "en")) if e.msgstr]) == 5
+
+
+def test_a_redirect_to_another_host_never_receives_the_libretranslate_key(
+    mt_project: Path, cli: Cli, server: MTServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = mt_project / "locpipe.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'api_key_env = "LT_KEY"\n',
+                      encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("LT_KEY", ECHO_KEY)
+    with MTServer() as elsewhere:
+        target = elsewhere.url.replace("127.0.0.1", "localhost") + "/translate"
+        server.fail(Fault.redirect(308, target))
+        result = cli(mt_project, "translate", "--engine", "libretranslate", "--locale", "en")
+        assert elsewhere.received == []
+    assert result.exit_code == 2, result.output
+    assert f"redirects (HTTP 308) to {target}; locpipe does not follow redirects" \
+        in result.stderr  # fmt: skip
+    assert ECHO_KEY not in result.output
+
+
+def test_a_trickled_answer_is_given_up_at_the_timeout_and_retried(
+    mt_project: Path, cli: Cli, server: MTServer
+) -> None:
+    import time
+
+    server.fail(Fault.trickle(0.05))  # about 30 s for the first answer, a byte at a time
+    started = time.monotonic()
+    result = cli(mt_project, "translate", "--engine", "deepl", "--locale", "en",
+                 "--article", "second")  # fmt: skip
+    assert time.monotonic() - started < 8  # timeout = 2 bounds the whole answer
+    assert result.exit_code == 0, result.output
+    assert "no complete answer from" in result.stderr and "within 2 s; retry 1 of 2" \
+        in result.stderr  # fmt: skip
+    assert load(po_path(mt_project, "second", "en")).find("Zwykłe zdanie.").msgstr == \
+        "ZWYKŁE ZDANIE."  # fmt: skip
